@@ -1,0 +1,34 @@
+// Package codes holds what the national portal returns for each packaged
+// student — the QR payload and the activation code — joined with the
+// student's data, as stored after `mlegit codes import` and read by the
+// slip printer.
+//
+// Activation codes are secrets: the store file is written 0600 and no
+// code is ever logged.
+package codes
+
+import "time"
+
+// Entry is one student's codes.
+type Entry struct {
+	PESEL          string    `json:"pesel"`
+	Surname        string    `json:"surname"`
+	FirstName      string    `json:"first_name"`
+	SecondName     string    `json:"second_name,omitempty"`
+	Class          string    `json:"class"`
+	CardNumber     string    `json:"card_number"`
+	QR             string    `json:"qr"`              // payload to encode in the QR code
+	ActivationCode string    `json:"activation_code"` // typed by the student in the app
+	Generated      time.Time `json:"generated"`
+	ValidUntil     time.Time `json:"valid_until"`
+	Simulated      bool      `json:"simulated"` // from portal-sim: slips print a watermark
+}
+
+// Store is the file `mlegit codes import` writes (OUT/codes/codes.json).
+type Store struct {
+	School     string    `json:"school"`
+	SchoolName string    `json:"school_name"`
+	Package    string    `json:"package"` // base name of the upload package
+	Imported   time.Time `json:"imported"`
+	Entries    []Entry   `json:"entries"`
+}

@@ -1,0 +1,3 @@
+module github.com/mlegit/mlegit
+
+go 1.26.8

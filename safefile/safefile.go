@@ -1,0 +1,113 @@
+// Package safefile writes files atomically with private permissions: data
+// goes to a temporary file in the target folder, is synced, then renamed
+// over the final name. A reader (or a re-run after a crash) sees either the
+// old file or the new one, never half of one. Files are 0600, folders 0700,
+// because most of what mlegit writes is personal data.
+package safefile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// FileMode and DirMode are the permissions of everything mlegit writes.
+const (
+	FileMode os.FileMode = 0o600
+	DirMode  os.FileMode = 0o700
+)
+
+// MkdirAll creates dir and its parents with DirMode. An existing folder's
+// mode is tightened to DirMode.
+func MkdirAll(dir string) error {
+	if err := os.MkdirAll(dir, DirMode); err != nil {
+		return fmt.Errorf("creating folder %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, DirMode); err != nil {
+		return fmt.Errorf("restricting folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// File is a pending atomic write. Write to it, then Commit; Close without
+// Commit discards it. Always defer Close.
+type File struct {
+	*os.File
+	final string
+	done  bool
+}
+
+// Create starts an atomic write of path, creating its folder if needed.
+func Create(path string) (*File, error) {
+	dir := filepath.Dir(path)
+	if err := MkdirAll(dir); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("creating temporary file for %s: %w", path, err)
+	}
+	if err := f.Chmod(FileMode); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("restricting %s: %w", f.Name(), err)
+	}
+	return &File{File: f, final: path}, nil
+}
+
+// Commit syncs the data and renames the file to its final name.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("committing %s: already closed", f.final)
+	}
+	f.done = true
+	tmp := f.Name()
+	if err := f.Sync(); err != nil {
+		f.File.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("syncing %s: %w", f.final, err)
+	}
+	if err := f.File.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("closing %s: %w", f.final, err)
+	}
+	if err := os.Rename(tmp, f.final); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("renaming into %s: %w", f.final, err)
+	}
+	return nil
+}
+
+// Close discards the write unless it was committed. It is safe to call
+// after Commit.
+func (f *File) Close() error {
+	if f.done {
+		return nil
+	}
+	f.done = true
+	f.File.Close()
+	return os.Remove(f.Name())
+}
+
+// WriteFile atomically replaces path with data.
+func WriteFile(path string, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// Write atomically replaces path with what fill writes. If fill fails,
+// nothing is left behind and the old file, if any, stays.
+func Write(path string, fill func(w io.Writer) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := fill(f); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Commit()
+}

@@ -1,0 +1,66 @@
+package safefile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	p := filepath.Join(dir, "x.json")
+	if err := WriteFile(p, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != FileMode {
+		t.Errorf("file mode %v, want %v", st.Mode().Perm(), FileMode)
+	}
+	dst, _ := os.Stat(dir)
+	if dst.Mode().Perm() != DirMode {
+		t.Errorf("dir mode %v, want %v", dst.Mode().Perm(), DirMode)
+	}
+}
+
+func TestWriteFailureKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x")
+	if err := WriteFile(p, []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := Write(p, func(w io.Writer) error {
+		w.Write([]byte("half of the new"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	got, _ := os.ReadFile(p)
+	if string(got) != "old" {
+		t.Errorf("content %q after failed write, want old", got)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("%d entries left in folder, want 1 (no temp files)", len(ents))
+	}
+}
+
+func TestCloseWithoutCommitDiscards(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "y"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("data"))
+	f.Close()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Errorf("%d entries left, want 0", len(ents))
+	}
+}
