@@ -1,0 +1,207 @@
+package export
+
+import (
+	"archive/zip"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/student"
+)
+
+// Names inside and around the upload package.
+const (
+	// PackageDir is the folder under OUT holding upload packages.
+	PackageDir = "package"
+	// ManifestName is the manifest's name inside the zip.
+	ManifestName = "manifest.csv"
+	// PhotosDir is the folder of photos inside the zip.
+	PhotosDir = "photos"
+)
+
+// ManifestHeader is the manifest's header row, column by column.
+var ManifestHeader = []string{
+	"pesel", "nazwisko", "imie", "drugie_imie", "data_urodzenia", "oddzial",
+	"numer_legitymacji", "data_wydania", "data_waznosci", "zdjecie", "sha256",
+}
+
+// DateLayout is how every date is written in the files of this package.
+const DateLayout = "2006-01-02"
+
+var schoolID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// PackageName returns the file name of a school's upload package for an
+// as-of date, e.g. "mlegitymacja-12345-20250901.zip".
+func PackageName(school string, asOf time.Time) string {
+	return "mlegitymacja-" + school + "-" + asOf.Format("20060102") + ".zip"
+}
+
+// PhotoPath returns the path of a student's photo inside the package.
+func PhotoPath(p pesel.PESEL) string { return PhotosDir + "/" + string(p) + ".jpg" }
+
+// WritePackage writes OUT/package/<PackageName> holding manifest.csv and
+// photos/<PESEL>.jpg for every student given, and returns its path. The
+// photos are read from photoDir/<PESEL>.jpg and streamed into the zip as
+// they are. school must be letters, digits, '-' or '_' since it becomes part
+// of the file name. A student without a photo, or two students with one
+// PESEL, fail the whole write; the previous package, if any, stays.
+func WritePackage(outDir, school string, asOf time.Time, students []student.Student, photoDir string) (string, error) {
+	if !schoolID.MatchString(school) {
+		return "", fmt.Errorf("identyfikator szkoły %q może zawierać tylko litery, cyfry, '-' i '_'", school)
+	}
+	sorted, err := sortedUnique(students)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(outDir, PackageDir, PackageName(school, asOf))
+	mod := day(asOf)
+	err = writeFile(path, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		sums := make([]string, len(sorted))
+		for i, s := range sorted {
+			sum, err := addPhoto(zw, filepath.Join(photoDir, string(s.PESEL)+".jpg"), PhotoPath(s.PESEL), mod)
+			if err != nil {
+				return fmt.Errorf("uczeń %s: %w", s.PESEL.Masked(), err)
+			}
+			sums[i] = sum
+		}
+		mw, err := zw.CreateHeader(&zip.FileHeader{Name: ManifestName, Method: zip.Deflate, Modified: mod})
+		if err != nil {
+			return err
+		}
+		if err := writeManifest(mw, sorted, sums); err != nil {
+			return fmt.Errorf("zapis %s: %w", ManifestName, err)
+		}
+		return zw.Close()
+	})
+	if err != nil {
+		return "", fmt.Errorf("zapis paczki: %w", err)
+	}
+	return path, nil
+}
+
+// sortedUnique returns a copy of students in PESEL order, or an error if
+// a PESEL occurs twice.
+func sortedUnique(students []student.Student) ([]student.Student, error) {
+	sorted := slices.Clone(students)
+	slices.SortStableFunc(sorted, func(a, b student.Student) int { return strings.Compare(string(a.PESEL), string(b.PESEL)) })
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i].PESEL == sorted[i-1].PESEL {
+			return nil, fmt.Errorf("PESEL %s występuje na liście przyjętych uczniów dwukrotnie", sorted[i].PESEL.Masked())
+		}
+	}
+	return sorted, nil
+}
+
+// addPhoto streams the file src into the zip as name and returns its
+// SHA-256 in hex.
+func addPhoto(zw *zip.Writer, src, name string, mod time.Time) (string, error) {
+	f, err := os.Open(src)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("brak zdjęcia %s", filepath.Base(src))
+		}
+		return "", fmt.Errorf("otwieranie zdjęcia: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return "", fmt.Errorf("odczyt zdjęcia: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("zdjęcie %s nie jest zwykłym plikiem", filepath.Base(src))
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: mod})
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(w, h), f); err != nil {
+		return "", fmt.Errorf("kopiowanie zdjęcia: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func writeManifest(w io.Writer, students []student.Student, sums []string) error {
+	cw := newCSVWriter(w)
+	if err := cw.Write(ManifestHeader); err != nil {
+		return err
+	}
+	for i, s := range students {
+		if err := cw.Write(neutralized(
+			string(s.PESEL), s.Surname, s.FirstName, s.SecondName, date(s.BirthDate), s.Class,
+			s.CardNumber, date(s.CardIssued), date(s.CardValid), PhotoPath(s.PESEL), sums[i],
+		)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// newCSVWriter returns the writer every file of this package uses: ';'
+// separated, LF line ends.
+func newCSVWriter(w io.Writer) *csv.Writer {
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	return cw
+}
+
+func neutralized(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = neutralize(c)
+	}
+	return cells
+}
+
+// date formats t as RRRR-MM-DD, or "" for the zero time.
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(DateLayout)
+}
+
+// day returns midnight UTC of t's calendar date.
+func day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// writeFile atomically replaces path with what fill writes, first clearing
+// what a killed earlier write of path left behind.
+func writeFile(path string, fill func(w io.Writer) error) error {
+	if err := RemoveStaleTemps(path); err != nil {
+		return err
+	}
+	return safefile.Write(path, fill)
+}
+
+// RemoveStaleTemps deletes the temporary files safefile leaves next to path
+// when a run is killed mid-write (".<name>.tmp-*"). Call it before writing
+// path; it must not run while another process writes the same file.
+func RemoveStaleTemps(path string) error {
+	stale, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".tmp-*"))
+	if err != nil {
+		return fmt.Errorf("szukanie plików tymczasowych: %w", err)
+	}
+	for _, s := range stale {
+		if err := os.Remove(s); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("usuwanie pozostałości przerwanego zapisu: %w", err)
+		}
+	}
+	return nil
+}
+
+func globEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
+	return r.Replace(s)
+}
