@@ -20,6 +20,7 @@ const (
 	NameMissing            Code = "NAME_MISSING"
 	NameInvalid            Code = "NAME_INVALID"
 	DateInvalid            Code = "DATE_INVALID"
+	FieldInvalid           Code = "FIELD_INVALID"
 	DuplicatePESEL         Code = "DUPLICATE_PESEL"
 	PESELInOtherSchool     Code = "PESEL_IN_OTHER_SCHOOL"
 )
@@ -54,6 +55,7 @@ var messages = map[Code]string{
 	NameMissing:            "Brak nazwiska lub imienia ucznia.",
 	NameInvalid:            "Imię lub nazwisko zawiera niedozwolone znaki (albo wygląda jak formuła arkusza).",
 	DateInvalid:            "Nieprawidłowa data — użyj formatu DD.MM.RRRR lub RRRR-MM-DD.",
+	FieldInvalid:           "Pole zawiera niedozwoloną wartość (np. formułę arkusza albo nieznaną wartość znacznika).",
 	DuplicatePESEL:         "Ten sam PESEL występuje w szkole więcej niż raz — popraw dane, wszystkie takie wiersze odrzucono.",
 	PESELInOtherSchool:     "Ten PESEL przyjęto także w innej szkole — prawdopodobnie przeniesienie ucznia.",
 

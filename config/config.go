@@ -1,0 +1,141 @@
+// Package config is mlegit's configuration: what config.yaml holds, the
+// built-in defaults, and how flags and MLEGIT_* environment variables
+// override them (flags > environment > config file > defaults).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is the whole configuration. Keys are the mapstructure tags; the
+// same names (with '-' for '_') are the command-line flags, and MLEGIT_
+// plus the upper-cased key is the environment variable.
+type Config struct {
+	School        string   `mapstructure:"school"`
+	SchoolName    string   `mapstructure:"school_name"`
+	Out           string   `mapstructure:"out"`
+	Rosters       []string `mapstructure:"roster"`
+	Photos        string   `mapstructure:"photos"`
+	AsOf          string   `mapstructure:"as_of"`
+	Profile       string   `mapstructure:"profile"`
+	Workers       int      `mapstructure:"workers"`
+	MaxMegapixels int      `mapstructure:"max_megapixels"`
+
+	// Columns adds roster header names per logical field
+	// (surname, first_name, second_name, birth_date, pesel, class,
+	// card_number, card_issued, card_valid, disability).
+	Columns map[string][]string `mapstructure:"columns"`
+
+	CodeLifetimeDays   int    `mapstructure:"code_lifetime_days"`
+	CodesDueDays       int    `mapstructure:"codes_due_days"`
+	ActivationDays     int    `mapstructure:"activation_days"`
+	PhotoRetentionDays int    `mapstructure:"photo_retention_days"`
+	StateDir           string `mapstructure:"state_dir"`
+	SlipsPerPage       int    `mapstructure:"slips_per_page"`
+}
+
+// Defaults are the values used when nothing else sets a key.
+var Defaults = map[string]any{
+	"school":               "szkola",
+	"school_name":          "",
+	"out":                  "out",
+	"profile":              "mobywatel",
+	"workers":              0, // 0: number of CPUs
+	"max_megapixels":       50,
+	"code_lifetime_days":   30,
+	"codes_due_days":       14,
+	"activation_days":      30,
+	"photo_retention_days": 30,
+	"state_dir":            "state",
+	"slips_per_page":       4,
+}
+
+// ErrInvalid marks a configuration that cannot be used; main maps it to
+// the usage exit code.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Load reads the configuration. file is the --config value; when explicit
+// is false a missing file is not an error (the defaults apply). flags are
+// the command's flags: those the user set override everything else.
+func Load(file string, explicit bool, flags *pflag.FlagSet) (*Config, *viper.Viper, error) {
+	v := viper.New()
+	for k, d := range Defaults {
+		v.SetDefault(k, d)
+	}
+	v.SetEnvPrefix("MLEGIT")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	if file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			var nf viper.ConfigFileNotFoundError
+			missing := errors.As(err, &nf) || errors.Is(err, fs.ErrNotExist)
+			if !missing || explicit {
+				return nil, nil, fmt.Errorf("%w: reading %s: %v", ErrInvalid, file, err)
+			}
+		}
+	}
+	if flags != nil {
+		var bindErr error
+		flags.VisitAll(func(f *pflag.Flag) {
+			key := strings.ReplaceAll(f.Name, "-", "_")
+			if _, known := Defaults[key]; known || isListKey(key) {
+				if err := v.BindPFlag(key, f); err != nil && bindErr == nil {
+					bindErr = err
+				}
+			}
+		})
+		if bindErr != nil {
+			return nil, nil, fmt.Errorf("binding flags: %w", bindErr)
+		}
+	}
+	var c Config
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	return &c, v, c.check()
+}
+
+func isListKey(k string) bool { return k == "roster" || k == "photos" || k == "as_of" }
+
+func (c *Config) check() error {
+	var bad []string
+	if c.MaxMegapixels <= 0 {
+		bad = append(bad, "max_megapixels must be positive")
+	}
+	for k, n := range map[string]int{
+		"code_lifetime_days": c.CodeLifetimeDays, "codes_due_days": c.CodesDueDays,
+		"activation_days": c.ActivationDays, "photo_retention_days": c.PhotoRetentionDays,
+	} {
+		if n <= 0 {
+			bad = append(bad, k+" must be positive")
+		}
+	}
+	if c.SlipsPerPage != 2 && c.SlipsPerPage != 4 {
+		bad = append(bad, "slips_per_page must be 2 or 4")
+	}
+	if strings.ContainsAny(c.School, `/\:*?"<>|`) || strings.Contains(c.School, "..") {
+		bad = append(bad, "school must be usable as a file name")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// Exists reports whether path names an existing file.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -1,0 +1,195 @@
+// Package rules decides whether a roster row may become an mLegitymacja.
+//
+// Check judges one row on its own (names, PESEL, dates, card); Duplicates
+// judges the school as a whole (the same PESEL on two rows). Every problem
+// found becomes a reject.Rejection carrying the row's file and number, so the
+// secretariat can fix all of a row's problems at once. Dates are judged on
+// the run's as-of date, never on the wall clock, so runs are reproducible.
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/mlegit/mlegit/formula"
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/student"
+)
+
+// Check validates one roster row as of the given date. It returns the parsed
+// student and no rejections when the row is acceptable; otherwise the
+// rejections (one per problem) and a zero Student.
+func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection) {
+	c := checker{rec: r}
+	s := student.Student{
+		Surname:    r.Surname,
+		FirstName:  r.FirstName,
+		SecondName: r.SecondName,
+		Class:      r.Class,
+		CardNumber: r.CardNumber,
+		File:       r.File,
+		Row:        r.Row,
+	}
+	c.names()
+	s.PESEL = c.pesel()
+	s.BirthDate = c.birthDate(s.PESEL)
+	c.card(&s, asOf)
+	s.Disability = c.flag(r.Disability, "disability")
+	if strings.ContainsRune(r.Class, '\n') || formula.Looks(r.Class) {
+		c.add(reject.FieldInvalid, "class")
+	}
+	if len(c.out) > 0 {
+		return student.Student{}, c.out
+	}
+	return s, nil
+}
+
+// Reject builds a rejection for a record, masking its PESEL.
+func Reject(r roster.Record, code reject.Code, detail string) reject.Rejection {
+	return reject.Rejection{
+		File:    r.File,
+		Row:     r.Row,
+		PESEL:   pesel.Masked(r.PESEL),
+		Name:    strings.TrimSpace(r.Surname + " " + r.FirstName),
+		Class:   r.Class,
+		Code:    code,
+		Message: code.Message(),
+		Detail:  detail,
+	}
+}
+
+type checker struct {
+	rec roster.Record
+	out []reject.Rejection
+}
+
+func (c *checker) add(code reject.Code, detail string) {
+	c.out = append(c.out, Reject(c.rec, code, detail))
+}
+
+func (c *checker) names() {
+	r := c.rec
+	if r.Surname == "" || r.FirstName == "" {
+		missing := []string{}
+		if r.Surname == "" {
+			missing = append(missing, "surname")
+		}
+		if r.FirstName == "" {
+			missing = append(missing, "first name")
+		}
+		c.add(reject.NameMissing, strings.Join(missing, ", ")+" empty")
+	}
+	for _, f := range []struct{ what, v string }{
+		{"surname", r.Surname}, {"first name", r.FirstName}, {"second name", r.SecondName},
+	} {
+		if f.v != "" && !ValidName(f.v) {
+			c.add(reject.NameInvalid, f.what)
+		}
+	}
+}
+
+// ValidName reports whether s can be a person's name: letters (any script,
+// with diacritics), joined by single spaces, hyphens or apostrophes, and not
+// starting like a spreadsheet formula.
+func ValidName(s string) bool {
+	if formula.Looks(s) {
+		return false
+	}
+	letters := 0
+	prevSep := true // a name may not start with a separator
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			letters++
+			prevSep = false
+		case r == ' ' || r == '-' || r == '\'' || r == '’':
+			if prevSep {
+				return false
+			}
+			prevSep = true
+		default:
+			return false
+		}
+	}
+	return letters > 0 && !prevSep
+}
+
+func (c *checker) pesel() pesel.PESEL {
+	p, err := pesel.Parse(c.rec.PESEL)
+	switch {
+	case err == nil:
+		return p
+	case errors.Is(err, pesel.ErrLength):
+		c.add(reject.PESELLength, fmt.Sprintf("%d characters", len([]rune(c.rec.PESEL))))
+	case errors.Is(err, pesel.ErrChecksum):
+		c.add(reject.PESELChecksum, "")
+	case errors.Is(err, pesel.ErrDate):
+		c.add(reject.PESELBirthdateMismatch, "encoded birth date is impossible")
+	}
+	return ""
+}
+
+// birthDate returns the roster's date of birth, checking it against the
+// PESEL's; with no roster date the PESEL's is used.
+func (c *checker) birthDate(p pesel.PESEL) time.Time {
+	raw := c.rec.BirthDate
+	if raw == "" {
+		if p == "" {
+			return time.Time{}
+		}
+		return p.BirthDate()
+	}
+	d, err := roster.ParseDate(raw)
+	if err != nil {
+		c.add(reject.DateInvalid, "birth date")
+		return time.Time{}
+	}
+	if p != "" && !d.Equal(p.BirthDate()) {
+		c.add(reject.PESELBirthdateMismatch, "PESEL encodes "+p.BirthDate().Format("2006-01-02")+", roster says "+d.Format("2006-01-02"))
+	}
+	return d
+}
+
+func (c *checker) card(s *student.Student, asOf time.Time) {
+	r := c.rec
+	switch {
+	case r.CardNumber == "":
+		c.add(reject.CardMissing, "")
+	case formula.Looks(r.CardNumber) || strings.ContainsAny(r.CardNumber, "\r\n"):
+		c.add(reject.FieldInvalid, "card number")
+	}
+	if r.CardIssued != "" {
+		d, err := roster.ParseDate(r.CardIssued)
+		if err != nil {
+			c.add(reject.DateInvalid, "card issue date")
+		}
+		s.CardIssued = d
+	}
+	if r.CardValid != "" {
+		d, err := roster.ParseDate(r.CardValid)
+		switch {
+		case err != nil:
+			c.add(reject.DateInvalid, "card validity date")
+		case d.Before(asOf):
+			c.add(reject.CardExpired, "valid until "+d.Format("2006-01-02"))
+		}
+		s.CardValid = d
+	}
+}
+
+// flag reads a yes/no roster cell.
+func (c *checker) flag(v, what string) bool {
+	switch strings.ToLower(v) {
+	case "", "0", "nie", "n", "false", "no":
+		return false
+	case "1", "tak", "t", "true", "yes", "x":
+		return true
+	}
+	c.add(reject.FieldInvalid, what)
+	return false
+}

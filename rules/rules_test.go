@@ -1,0 +1,159 @@
+package rules
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/roster"
+)
+
+var asOf = time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)
+
+// good is a valid row: PESEL 11210110089 encodes 2011-01-01.
+func good() roster.Record {
+	return roster.Record{
+		File: "uczniowie.csv", Row: 2,
+		Surname: "Kamiński", FirstName: "Paweł", SecondName: "Jan",
+		BirthDate: "01.01.2011", PESEL: "11210110089", Class: "1b",
+		CardNumber: "123/2024", CardIssued: "2024-09-01", CardValid: "30.09.2027",
+	}
+}
+
+func codes(rs []reject.Rejection) []reject.Code {
+	var out []reject.Code
+	for _, r := range rs {
+		out = append(out, r.Code)
+	}
+	return out
+}
+
+func TestCheckAccepts(t *testing.T) {
+	s, rej := Check(good(), asOf)
+	if len(rej) != 0 {
+		t.Fatalf("rejected: %v", codes(rej))
+	}
+	if s.PESEL != "11210110089" || s.BirthDate.Format("2006-01-02") != "2011-01-01" {
+		t.Errorf("parsed %+v", s)
+	}
+	if s.CardValid.Format("2006-01-02") != "2027-09-30" || s.CardIssued.IsZero() {
+		t.Errorf("card dates %v %v", s.CardIssued, s.CardValid)
+	}
+	if s.File != "uczniowie.csv" || s.Row != 2 {
+		t.Errorf("source %s:%d", s.File, s.Row)
+	}
+}
+
+func TestCheckRejects(t *testing.T) {
+	cases := []struct {
+		name   string
+		modify func(r *roster.Record)
+		want   reject.Code
+	}{
+		{"short pesel", func(r *roster.Record) { r.PESEL = "1121011008" }, reject.PESELLength},
+		{"letters in pesel", func(r *roster.Record) { r.PESEL = "1121011008X" }, reject.PESELLength},
+		{"bad checksum", func(r *roster.Record) { r.PESEL = "11210110088" }, reject.PESELChecksum},
+		{"birth date differs", func(r *roster.Record) { r.BirthDate = "2011-01-02" }, reject.PESELBirthdateMismatch},
+		{"impossible encoded date", func(r *roster.Record) {
+			r.PESEL = "1133010001" + fmt.Sprint(pesel.Checksum("1133010001"))
+			r.BirthDate = ""
+		}, reject.PESELBirthdateMismatch},
+		{"bad birth date text", func(r *roster.Record) { r.BirthDate = "jutro" }, reject.DateInvalid},
+		{"no card", func(r *roster.Record) { r.CardNumber = "" }, reject.CardMissing},
+		{"card expired", func(r *roster.Record) { r.CardValid = "2026-09-14" }, reject.CardExpired},
+		{"bad card date", func(r *roster.Record) { r.CardValid = "31.02.2027" }, reject.DateInvalid},
+		{"bad issue date", func(r *roster.Record) { r.CardIssued = "wczoraj" }, reject.DateInvalid},
+		{"no surname", func(r *roster.Record) { r.Surname = "" }, reject.NameMissing},
+		{"no first name", func(r *roster.Record) { r.FirstName = "" }, reject.NameMissing},
+		{"digits in name", func(r *roster.Record) { r.FirstName = "Pawe1" }, reject.NameInvalid},
+		{"formula surname", func(r *roster.Record) { r.Surname = "=HYPERLINK(\"http://x\")" }, reject.NameInvalid},
+		{"formula at", func(r *roster.Record) { r.FirstName = "@SUM(A1)" }, reject.NameInvalid},
+		{"plus name", func(r *roster.Record) { r.SecondName = "+Jan" }, reject.NameInvalid},
+		{"leading hyphen", func(r *roster.Record) { r.Surname = "-Nowak" }, reject.NameInvalid},
+		{"double hyphen", func(r *roster.Record) { r.Surname = "Nowak--Kowalska" }, reject.NameInvalid},
+		{"formula card", func(r *roster.Record) { r.CardNumber = "=1+1" }, reject.FieldInvalid},
+		{"formula class", func(r *roster.Record) { r.Class = "=A1" }, reject.FieldInvalid},
+		{"odd flag", func(r *roster.Record) { r.Disability = "może" }, reject.FieldInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := good()
+			c.modify(&r)
+			s, rej := Check(r, asOf)
+			if len(rej) == 0 {
+				t.Fatalf("accepted %+v", s)
+			}
+			found := false
+			for _, x := range rej {
+				if x.Code == c.want {
+					found = true
+				}
+				if x.File != r.File || x.Row != r.Row {
+					t.Errorf("rejection located at %s:%d", x.File, x.Row)
+				}
+				if x.Message == "" || x.Message == string(x.Code) {
+					t.Errorf("no Polish message for %s", x.Code)
+				}
+				if x.PESEL == r.PESEL && len(r.PESEL) == 11 {
+					t.Errorf("rejection carries the full PESEL")
+				}
+			}
+			if !found {
+				t.Errorf("codes %v, want %s among them", codes(rej), c.want)
+			}
+		})
+	}
+}
+
+func TestCheckCollectsEveryProblem(t *testing.T) {
+	r := good()
+	r.FirstName = ""
+	r.CardNumber = ""
+	r.PESEL = "123"
+	_, rej := Check(r, asOf)
+	want := map[reject.Code]bool{reject.NameMissing: true, reject.CardMissing: true, reject.PESELLength: true}
+	for _, x := range rej {
+		delete(want, x.Code)
+	}
+	if len(want) > 0 {
+		t.Errorf("missing codes %v in %v", want, codes(rej))
+	}
+}
+
+func TestValidName(t *testing.T) {
+	ok := []string{"Łukasz", "Żółć", "Gęślą-Jaźń", "O'Connor", "de la Cruz", "Anna Maria", "Müller", "Ñandú"}
+	bad := []string{"", " ", "Anna ", "Jan  Paweł", "X Æ A-12", "a;b", "Jan\tNowak", "=A1", "'", "Nowak-"}
+	for _, s := range ok {
+		if !ValidName(s) {
+			t.Errorf("ValidName(%q) = false", s)
+		}
+	}
+	for _, s := range bad {
+		if ValidName(s) {
+			t.Errorf("ValidName(%q) = true", s)
+		}
+	}
+}
+
+func TestCardValidOnAsOfDayIsAccepted(t *testing.T) {
+	r := good()
+	r.CardValid = asOf.Format("2006-01-02")
+	if _, rej := Check(r, asOf); len(rej) != 0 {
+		t.Errorf("card valid through the as-of day rejected: %v", codes(rej))
+	}
+}
+
+func TestDuplicatesRejectEveryRow(t *testing.T) {
+	a, b, c, d := good(), good(), good(), good()
+	b.Row, c.Row, d.Row = 3, 4, 5
+	c.PESEL = "02270803624"
+	d.PESEL = ""
+	e := d
+	e.Row = 6
+	got := Duplicates([]roster.Record{a, b, c, d, e})
+	if len(got) != 2 || got[0] != 0 || got[1] != 1 {
+		t.Errorf("Duplicates = %v, want [0 1]", got)
+	}
+}
