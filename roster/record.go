@@ -4,7 +4,9 @@
 // A Record holds text exactly as the school wrote it (trimmed), so that
 // validation can say precisely what was wrong. The only repairs made here
 // are those a spreadsheet caused (a PESEL stored as a number, a date stored
-// as a date cell); each repair is noted on the Record.
+// as a date cell). A repair that changes digits (a PESEL's leading zero
+// restored) is noted on the Record; a date cell read as RRRR-MM-DD loses
+// nothing and is not noted.
 package roster
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Record is one student row of a roster file.
@@ -59,10 +62,11 @@ var ErrDate = errors.New("unrecognised date")
 
 // ParseDate reads a date in DD.MM.RRRR, RRRR-MM-DD, DD-MM-RRRR or RRRR/MM/DD
 // (single-digit day and month accepted). A trailing time of day, as some
-// exports add ("2010-05-01 00:00:00"), is ignored.
+// exports add ("2010-05-01 00:00:00", after any space, a tab, a
+// non-breaking space or "T"), is ignored.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, " T"); i > 0 {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r == 'T' || unicode.IsSpace(r) }); i > 0 {
 		s = s[:i]
 	}
 	norm := padDate(s)

@@ -1,0 +1,189 @@
+package roster
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+)
+
+// delimiters are the cell separators school systems use, in the order
+// preferred when the header line does not decide.
+var delimiters = []rune{';', ',', '\t'}
+
+// readCSV decodes data, finds the delimiter and the header, parses the
+// whole file and only then emits its records, so that a malformed file
+// emits nothing.
+func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) error {
+	text, err := decodeText(data)
+	if err != nil {
+		return err
+	}
+	if strings.ContainsRune(text, 0) {
+		return ErrUnsupported // binary data, not text
+	}
+	recs, err := parseCSV(text, name, m)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := send(ctx, emit, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseCSV tries each delimiter, most frequent in the first line first,
+// and keeps the first that yields a header row within the first 20 rows.
+// If none does, the error names the columns missing from the best
+// candidate row, unless no row named any required column and some
+// delimiter met a parse error: then that error is more telling.
+func parseCSV(text, name string, m matcher) ([]Record, error) {
+	var (
+		best     *csvScan
+		firstErr error
+	)
+	for _, d := range delimiterOrder(text) {
+		recs, scan, err := parseWith(text, d, name, m)
+		if err == nil || scan.header {
+			return recs, err
+		}
+		var missing *MissingColumnsError
+		switch {
+		case errors.As(err, &missing):
+			if best == nil || len(scan.best.missing()) < len(best.best.missing()) {
+				best = scan
+			}
+		case firstErr == nil:
+			firstErr = err
+		}
+	}
+	if best != nil && len(best.best.missing()) < len(requiredFields) {
+		return nil, best.missingError(name)
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return nil, (&headerScan{}).missingError(name)
+}
+
+// csvScan is a headerScan that also says whether it found the header.
+type csvScan struct {
+	headerScan
+	header bool
+}
+
+// parseWith parses text with one delimiter. Without a header in the first
+// 20 rows it stops and returns *MissingColumnsError. Quotes are parsed
+// strictly; a line above the header that breaks the quoting rules (a
+// title such as `Szkoła nr 1 "Pod Dębem"`) is skipped, but a parse error
+// from the header on fails the file, with line numbers of the whole file.
+func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvScan, error) {
+	r := newCSVReader(text, delim)
+	base := 0 // lines skipped before the text r reads
+	scan := &csvScan{headerScan: headerScan{m: m}}
+	var (
+		cols columns
+		out  []Record
+	)
+	for {
+		cells, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			perr.StartLine += base
+			perr.Line += base
+			if !scan.header {
+				text = afterLines(text, perr.Line-base)
+				base = perr.Line
+				r = newCSVReader(text, delim)
+				if scan.rows++; scan.done() {
+					break
+				}
+				continue
+			}
+		}
+		if err != nil {
+			return nil, scan, err
+		}
+		cells = trimCells(cells)
+		line, _ := r.FieldPos(0)
+		line += base
+		if !scan.header {
+			if blank(cells) {
+				continue
+			}
+			cols, scan.header = scan.offer(cells)
+			if !scan.header && scan.done() {
+				break
+			}
+			continue
+		}
+		if rec, ok := cols.record(name, line, cells); ok {
+			out = append(out, rec)
+		}
+	}
+	if !scan.header {
+		return nil, scan, scan.missingError(name)
+	}
+	return out, scan, nil
+}
+
+func newCSVReader(text string, delim rune) *csv.Reader {
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	return r
+}
+
+// afterLines returns text without its first n lines.
+func afterLines(text string, n int) string {
+	for ; n > 0 && text != ""; n-- {
+		_, text, _ = strings.Cut(text, "\n")
+	}
+	return text
+}
+
+// blank reports whether every cell is empty.
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// delimiterOrder sorts the delimiters by how often each occurs outside
+// quotes in the first non-empty line, most often first.
+func delimiterOrder(text string) []rune {
+	first, rest := "", text
+	for first == "" && rest != "" {
+		first, rest, _ = strings.Cut(rest, "\n")
+		first = strings.TrimSpace(first)
+	}
+	order := append([]rune(nil), delimiters...)
+	sort.SliceStable(order, func(i, j int) bool {
+		return countOutsideQuotes(first, order[i]) > countOutsideQuotes(first, order[j])
+	})
+	return order
+}
+
+// countOutsideQuotes counts d in line, skipping double-quoted stretches.
+func countOutsideQuotes(line string, d rune) int {
+	n, quoted := 0, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == d && !quoted:
+			n++
+		}
+	}
+	return n
+}

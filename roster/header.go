@@ -1,0 +1,214 @@
+package roster
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxHeaderRows is how many rows from the top of a file or sheet are
+// searched for the header row (title lines may sit above it).
+const maxHeaderRows = 20
+
+// requiredFields must all be present in a header row.
+var requiredFields = []Field{FieldSurname, FieldFirstName, FieldPESEL, FieldCardNumber}
+
+// fieldOrder lists every Field in the order columns are reported.
+var fieldOrder = []Field{
+	FieldSurname, FieldFirstName, FieldSecondName, FieldBirthDate, FieldPESEL,
+	FieldClass, FieldCardNumber, FieldCardIssued, FieldCardValid, FieldDisability,
+}
+
+// polishNames are the column names shown to the secretariat.
+var polishNames = map[Field]string{
+	FieldSurname:    "Nazwisko",
+	FieldFirstName:  "Imię",
+	FieldSecondName: "Drugie imię",
+	FieldBirthDate:  "Data urodzenia",
+	FieldPESEL:      "PESEL",
+	FieldClass:      "Oddział",
+	FieldCardNumber: "Numer legitymacji",
+	FieldCardIssued: "Data wydania legitymacji",
+	FieldCardValid:  "Data ważności legitymacji",
+	FieldDisability: "Niepełnosprawność",
+}
+
+// synonyms are the built-in header names per field, as school systems and
+// secretariats write them. They are folded before use.
+var synonyms = map[Field][]string{
+	FieldSurname:    {"Nazwisko"},
+	FieldFirstName:  {"Imię", "Imię pierwsze", "Pierwsze imię", "imie1"},
+	FieldSecondName: {"Drugie imię", "Imię drugie", "imie2", "Drugie imiona"},
+	FieldBirthDate:  {"Data urodzenia", "data_ur", "Data ur."},
+	FieldPESEL:      {"PESEL", "Numer PESEL", "Nr PESEL"},
+	FieldClass:      {"Oddział", "Klasa", "Dane oddziału"},
+	FieldCardNumber: {"Numer legitymacji", "nr_leg", "Nr legitymacji", "Numer legitymacji szkolnej", "Nr legitymacji szkolnej"},
+	FieldCardIssued: {"Data wydania legitymacji", "data_wydania", "Data wydania"},
+	FieldCardValid:  {"Data ważności legitymacji", "data_waznosci", "Ważna do", "Data ważności"},
+	FieldDisability: {"Niepełnosprawność", "Czy niepełnosprawność", "Czy niepełnosprawny"},
+}
+
+// ColumnName returns the Polish column name of f, as used in messages and
+// reports ("Nazwisko", "Numer legitymacji"); an unknown Field is returned
+// as its own text.
+func ColumnName(f Field) string {
+	if n, ok := polishNames[f]; ok {
+		return n
+	}
+	return string(f)
+}
+
+// fold reduces a header name to its comparable key: lower case, diacritics
+// removed (ł→l too, which NFD does not decompose), and only letters and
+// digits kept, so "Data_ważności", "data ważności" and "DATA WAZNOSCI" meet.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case r == 'ł':
+			b.WriteRune('l')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// matcher maps folded header names to fields.
+type matcher map[string]Field
+
+// newMatcher builds the name table: built-in synonyms, then the configured
+// names from opt, which win over a built-in name they repeat.
+func newMatcher(opt *Options) matcher {
+	m := matcher{}
+	for f, names := range synonyms {
+		for _, n := range names {
+			m[fold(n)] = f
+		}
+	}
+	if opt != nil {
+		for f, names := range opt.Columns {
+			for _, n := range names {
+				if k := fold(n); k != "" {
+					m[k] = f
+				}
+			}
+		}
+	}
+	return m
+}
+
+// columns gives the cell index of each recognised field.
+type columns map[Field]int
+
+// match maps a header row; the first cell naming a field wins, and cells
+// naming no field are ignored.
+func (m matcher) match(cells []string) columns {
+	c := columns{}
+	for i, cell := range cells {
+		f, ok := m[fold(cell)]
+		if !ok {
+			continue
+		}
+		if _, dup := c[f]; !dup {
+			c[f] = i
+		}
+	}
+	return c
+}
+
+// missing lists the required fields c lacks, in report order.
+func (c columns) missing() []Field {
+	var out []Field
+	for _, f := range requiredFields {
+		if _, ok := c[f]; !ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// fieldAt returns the field read from cell index i, if any.
+func (c columns) fieldAt(i int) (Field, bool) {
+	for f, j := range c {
+		if i == j {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// record builds the Record of one data row. ok is false when every
+// recognised cell is empty: such a row is blank for our purposes, even if
+// an unrecognised column (say "Lp.") holds something.
+func (c columns) record(file string, row int, cells []string) (r Record, ok bool) {
+	get := func(f Field) string {
+		i, found := c[f]
+		if !found || i >= len(cells) {
+			return ""
+		}
+		if cells[i] != "" {
+			ok = true
+		}
+		return cells[i]
+	}
+	r = Record{
+		File:       file,
+		Row:        row,
+		Surname:    get(FieldSurname),
+		FirstName:  get(FieldFirstName),
+		SecondName: get(FieldSecondName),
+		BirthDate:  get(FieldBirthDate),
+		PESEL:      get(FieldPESEL),
+		Class:      get(FieldClass),
+		CardNumber: get(FieldCardNumber),
+		CardIssued: get(FieldCardIssued),
+		CardValid:  get(FieldCardValid),
+		Disability: get(FieldDisability),
+	}
+	return r, ok
+}
+
+// headerScan looks for the header among the first rows offered to it and
+// remembers the best partial match, to name what is missing.
+type headerScan struct {
+	m    matcher
+	rows int
+	best columns
+}
+
+// offer examines one row (cells already trimmed). It returns the columns
+// and true when the row maps every required field.
+func (h *headerScan) offer(cells []string) (columns, bool) {
+	h.rows++
+	c := h.m.match(cells)
+	if h.best == nil || len(c.missing()) < len(h.best.missing()) {
+		h.best = c
+	}
+	return c, len(c.missing()) == 0
+}
+
+// done reports whether the search window is used up.
+func (h *headerScan) done() bool { return h.rows >= maxHeaderRows }
+
+// missingError describes the best candidate row's gaps.
+func (h *headerScan) missingError(file string) *MissingColumnsError {
+	return &MissingColumnsError{File: file, Missing: h.best.missing()}
+}
+
+// trimCell removes surrounding white space, including non-breaking and
+// zero-width spaces and stray byte-order marks.
+func trimCell(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
+	})
+}
+
+// trimCells trims every cell in place and returns the slice.
+func trimCells(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = trimCell(c)
+	}
+	return cells
+}

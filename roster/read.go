@@ -1,0 +1,138 @@
+package roster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Options tune reading. A nil *Options means the defaults.
+type Options struct {
+	// Columns adds header names per field (from config.yaml) on top of the
+	// built-in synonyms, matched the same case- and diacritic-insensitive
+	// way. A configured name wins over a built-in one it repeats.
+	Columns map[Field][]string
+}
+
+// MissingColumnsError reports a roster whose header lacks required
+// columns (no row among the first 20 of any sheet names them all). The
+// whole file fails; other files can go on.
+type MissingColumnsError struct {
+	File    string  // base name of the roster file
+	Missing []Field // required fields not found, in report order
+}
+
+func (e *MissingColumnsError) Error() string {
+	names := make([]string, len(e.Missing))
+	for i, f := range e.Missing {
+		names[i] = string(f)
+	}
+	return "missing required columns: " + strings.Join(names, ", ")
+}
+
+// PolishMessage says what is missing in words for the secretariat, e.g.
+// "W pliku brakuje kolumn: Nazwisko, PESEL".
+func (e *MissingColumnsError) PolishMessage() string {
+	names := make([]string, len(e.Missing))
+	for i, f := range e.Missing {
+		names[i] = ColumnName(f)
+	}
+	return "W pliku brakuje kolumn: " + strings.Join(names, ", ")
+}
+
+// ErrUnsupported marks a file that is no roster format we read (an old
+// binary .xls, an .ods, an encrypted workbook, other binary data).
+var ErrUnsupported = errors.New("unsupported file format: save the roster as XLSX or CSV")
+
+// maxBytes bounds a roster file read into memory; a whole school is a few
+// hundred kilobytes.
+const maxBytes = 64 << 20
+
+// ReadFile reads one roster, CSV or XLSX (decided by content, then by
+// extension), calling emit for each student row in order. It stops early
+// when ctx is done or emit returns an error; emit's error is returned as is.
+//
+// A CSV file is parsed whole before the first emit, so a malformed CSV
+// fails without emitting anything. An XLSX sheet is streamed.
+// A file without the required columns fails with *MissingColumnsError.
+func ReadFile(ctx context.Context, path string, opt *Options, emit func(Record) error) error {
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading roster: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	if len(data) > maxBytes {
+		return fmt.Errorf("reading %s: larger than %d MiB", name, maxBytes>>20)
+	}
+	m := newMatcher(opt)
+	switch kind(data, path) {
+	case kindXLSX:
+		err = readXLSX(ctx, bytes.NewReader(data), name, m, emit)
+	case kindCSV:
+		err = readCSV(ctx, data, name, m, emit)
+	default:
+		err = ErrUnsupported
+	}
+	var stop emitError
+	if errors.As(err, &stop) {
+		return stop.err
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	return nil
+}
+
+// emitError carries an error returned by the caller's emit unchanged.
+type emitError struct{ err error }
+
+func (e emitError) Error() string { return e.err.Error() }
+func (e emitError) Unwrap() error { return e.err }
+
+// send checks ctx, then hands r to emit.
+func send(ctx context.Context, emit func(Record) error, r Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := emit(r); err != nil {
+		return emitError{err}
+	}
+	return nil
+}
+
+type fileKind int
+
+const (
+	kindCSV fileKind = iota
+	kindXLSX
+	kindUnsupported
+)
+
+// kind sniffs the content: a ZIP container is XLSX, an OLE2 container
+// (.xls, encrypted .xlsx) is unsupported, and so is a ZIP whose extension
+// says .ods; anything else is read as CSV text.
+func kind(data []byte, path string) fileKind {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		if ext == ".ods" {
+			return kindUnsupported
+		}
+		return kindXLSX
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return kindUnsupported
+	case ext == ".xlsx" || ext == ".xls" || ext == ".ods":
+		return kindUnsupported
+	}
+	return kindCSV
+}

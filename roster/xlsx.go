@@ -1,0 +1,225 @@
+package roster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// notePESELPadded is the Record note for a PESEL repaired from a number.
+const notePESELPadded = "PESEL stored as a number; leading zero restored"
+
+// dateFields hold dates; a number in them is a spreadsheet date serial.
+var dateFields = map[Field]bool{FieldBirthDate: true, FieldCardIssued: true, FieldCardValid: true}
+
+// raw asks excelize for stored values, not values formatted for display.
+var raw = excelize.Options{RawCellValue: true}
+
+// sheetInMemory is the largest sheet XML unzipped into memory; larger
+// sheets go through a temporary file (tests lower it).
+var sheetInMemory int64 = excelize.StreamChunkSize
+
+// readXLSX reads the first sheet, in workbook order, that holds a header
+// row among its first 20 rows, streaming its rows.
+//
+// Cells are read raw, never evaluated: a formula cell yields its formula
+// text with a leading "=" (not the cached result), a number in a date
+// column with a date format yields RRRR-MM-DD, and other numbers yield
+// their plain decimal text, a PESEL padded to 11 digits (see typedCell).
+func readXLSX(ctx context.Context, r io.Reader, name string, m matcher, emit func(Record) error) (err error) {
+	open := raw
+	open.UnzipXMLSizeLimit = sheetInMemory
+	f, err := excelize.OpenReader(r, open)
+	if err != nil {
+		return fmt.Errorf("opening workbook: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing workbook: %w", cerr)
+		}
+	}()
+	props, err := f.GetWorkbookProps()
+	if err != nil {
+		return fmt.Errorf("reading workbook properties: %w", err)
+	}
+	b := &book{f: f, date1904: props.Date1904 != nil && *props.Date1904}
+	scan := &headerScan{m: m}
+	for _, sheet := range f.GetSheetList() {
+		found, err := b.readSheet(ctx, sheet, name, scan, emit)
+		if err != nil {
+			return err
+		}
+		if found {
+			return nil
+		}
+	}
+	return scan.missingError(name)
+}
+
+// book is an open workbook being read.
+type book struct {
+	f        *excelize.File
+	date1904 bool
+}
+
+// readSheet streams one sheet. found is false, with nothing emitted, when
+// the sheet has no header among its first 20 non-blank rows.
+func (b *book) readSheet(ctx context.Context, sheet, name string, scan *headerScan, emit func(Record) error) (found bool, err error) {
+	rows, err := b.f.Rows(sheet)
+	if err != nil {
+		return false, fmt.Errorf("sheet %q: %w", sheet, err)
+	}
+	defer func() {
+		if cerr := rows.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("sheet %q: %w", sheet, cerr)
+		}
+	}()
+	scan.rows = 0
+	var cols columns
+	for row := 1; rows.Next(); row++ { // Next visits every row number, gaps too
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			return found, fmt.Errorf("sheet %q row %d: %w", sheet, row, err)
+		}
+		cells = trimCells(cells)
+		if blank(cells) {
+			continue
+		}
+		if !found {
+			cols, found = scan.offer(cells)
+			if !found && scan.done() {
+				return false, nil
+			}
+			continue
+		}
+		var notes []string
+		for f, i := range cols {
+			if i >= len(cells) {
+				continue
+			}
+			var note string
+			if cells[i], note, err = b.typedCell(sheet, row, i, f, cells[i]); err != nil {
+				return true, fmt.Errorf("sheet %q row %d: %w", sheet, row, err)
+			}
+			if note != "" {
+				notes = append(notes, note)
+			}
+		}
+		rec, ok := cols.record(name, row, cells)
+		if !ok {
+			continue
+		}
+		rec.Notes = notes
+		if err := send(ctx, emit, rec); err != nil {
+			return true, err
+		}
+	}
+	return found, rows.Error()
+}
+
+// typedCell turns the raw value v of cell (col index i, row) of field f
+// into Record text:
+//   - a formula: "=" and the formula text, never its result;
+//   - a number in a date column with a date format: RRRR-MM-DD;
+//   - a number in the PESEL column that is a whole number of at most 11
+//     digits: the digits, left-padded with zeros to 11 (noted when padded);
+//     more digits are kept as they are, never cut or invented;
+//   - any other whole number: its integer text (1000, not 1.0E+3);
+//   - text: unchanged.
+func (b *book) typedCell(sheet string, row, i int, f Field, v string) (string, string, error) {
+	axis, err := excelize.CoordinatesToCellName(i+1, row)
+	if err != nil {
+		return v, "", err
+	}
+	formula, err := b.f.GetCellFormula(sheet, axis)
+	if err != nil {
+		return v, "", err
+	}
+	if formula != "" {
+		return "=" + strings.TrimPrefix(formula, "="), "", nil
+	}
+	if v == "" {
+		return v, "", nil
+	}
+	typ, err := b.f.GetCellType(sheet, axis)
+	if err != nil {
+		return v, "", err
+	}
+	if typ == excelize.CellTypeDate { // ISO 8601 date cell
+		if len(v) >= 10 {
+			if _, err := ParseDate(v[:10]); err == nil {
+				return v[:10], "", nil
+			}
+		}
+		return v, "", nil
+	}
+	if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		return v, "", nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
+		return v, "", nil
+	}
+	if dateFields[f] {
+		if d, ok := b.dateCell(sheet, axis, n); ok {
+			return d, "", nil
+		}
+	}
+	if n != math.Trunc(n) || math.Abs(n) >= 1e15 {
+		return strconv.FormatFloat(n, 'f', -1, 64), "", nil
+	}
+	s := strconv.FormatInt(int64(n), 10)
+	if f == FieldPESEL && n >= 0 && len(s) < 11 {
+		return strings.Repeat("0", 11-len(s)) + s, notePESELPadded, nil
+	}
+	return s, "", nil
+}
+
+// dateCell converts serial n when the cell's number format is a date one.
+func (b *book) dateCell(sheet, axis string, n float64) (string, bool) {
+	id, err := b.f.GetCellStyle(sheet, axis)
+	if err != nil {
+		return "", false
+	}
+	st, err := b.f.GetStyle(id)
+	if err != nil || !isDateFormat(st) || n < 1 || n > 2958465 { // 9999-12-31
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(n, b.date1904)
+	if err != nil {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
+// isDateFormat reports whether a number format shows a date: a built-in
+// date format (ids 14–22, 27–36, 45–47, 50–58) or a custom one with a day
+// or year code outside quotes and brackets ([$-415] and the like).
+func isDateFormat(st *excelize.Style) bool {
+	id := st.NumFmt
+	switch {
+	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
+		return true
+	case st.CustomNumFmt == nil:
+		return false
+	}
+	quoted, bracketed := false, false
+	for _, r := range strings.ToLower(*st.CustomNumFmt) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '[' && !quoted:
+			bracketed = true
+		case r == ']' && !quoted:
+			bracketed = false
+		case !quoted && !bracketed && (r == 'd' || r == 'y'):
+			return true
+		}
+	}
+	return false
+}
