@@ -20,10 +20,15 @@ func photoLike(w, h int, seed uint64) *image.RGBA {
 	r := rand.New(rand.NewPCG(seed, 7))
 	cx, cy := float64(w)/2, float64(h)*0.45
 	rx, ry := float64(w)*0.28, float64(h)*0.3
+	sx := make([]float64, w)
+	for x := range sx {
+		sx[x] = 40 * math.Sin(float64(x)/float64(w)*3)
+	}
 	for y := 0; y < h; y++ {
+		cy2 := math.Cos(float64(y) / float64(h) * 2)
 		for x := 0; x < w; x++ {
 			fx, fy := float64(x), float64(y)
-			bg := 200 + 40*math.Sin(fx/float64(w)*3)*math.Cos(fy/float64(h)*2)
+			bg := 200 + sx[x]*cy2
 			c := color.RGBA{uint8(bg), uint8(bg - 10), uint8(bg - 30), 255}
 			if d := (fx-cx)*(fx-cx)/(rx*rx) + (fy-cy)*(fy-cy)/(ry*ry); d < 1 {
 				c = color.RGBA{uint8(220 - 60*d), uint8(170 - 50*d), uint8(140 - 40*d), 255}
@@ -143,38 +148,26 @@ func assertOutput(t *testing.T, out []byte, w, h int, maxBytes int64) {
 	}
 }
 
-// meanAbsDiff compares two same-size images over RGB, 0..255.
-func meanAbsDiff(a, b image.Image) float64 {
-	r := a.Bounds()
-	var sum float64
+// diffStats compares two same-size images over RGB (0..255 levels): the
+// mean absolute difference and the PSNR in dB.
+func diffStats(a, b image.Image) (mad, psnr float64) {
+	r, o := a.Bounds(), b.Bounds().Min
+	var sum, se float64
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x-r.Min.X+b.Bounds().Min.X, y-r.Min.Y+b.Bounds().Min.Y).RGBA()
-			sum += math.Abs(float64(ar>>8)-float64(br>>8)) + math.Abs(float64(ag>>8)-float64(bg>>8)) + math.Abs(float64(ab>>8)-float64(bb>>8))
-		}
-	}
-	return sum / float64(3*r.Dx()*r.Dy())
-}
-
-// psnr over RGB in dB.
-func psnr(a, b image.Image) float64 {
-	r := a.Bounds()
-	var se float64
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x-r.Min.X+b.Bounds().Min.X, y-r.Min.Y+b.Bounds().Min.Y).RGBA()
-			for _, d := range []float64{float64(ar>>8) - float64(br>>8), float64(ag>>8) - float64(bg>>8), float64(ab>>8) - float64(bb>>8)} {
+			br, bg, bb, _ := b.At(x-r.Min.X+o.X, y-r.Min.Y+o.Y).RGBA()
+			for _, d := range [3]float64{float64(ar>>8) - float64(br>>8), float64(ag>>8) - float64(bg>>8), float64(ab>>8) - float64(bb>>8)} {
+				sum += math.Abs(d)
 				se += d * d
 			}
 		}
 	}
-	mse := se / float64(3*r.Dx()*r.Dy())
-	if mse == 0 {
-		return math.Inf(1)
+	n := float64(3 * r.Dx() * r.Dy())
+	if se == 0 {
+		return 0, math.Inf(1)
 	}
-	return 10 * math.Log10(255*255/mse)
+	return sum / n, 10 * math.Log10(255*255/(se/n))
 }
 
 func decodeJPEG(t *testing.T, data []byte) image.Image {

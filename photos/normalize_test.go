@@ -100,7 +100,7 @@ func sq(a, b uint32) uint32 {
 // the stored row 0 and column 0 go), written out independently of the code.
 func TestNormalizeOrientation(t *testing.T) {
 	stored := encJPEG(t, quadrants(600, 480), 95) // TL R, TR G, BL B, BR Y
-	want := map[int]string{ // upright TL TR BL BR
+	want := map[int]string{                       // upright TL TR BL BR
 		1: "RGBY", 2: "GRYB", 3: "YBGR", 4: "BYRG",
 		5: "RBGY", 6: "BRYG", 7: "YGBR", 8: "GYRB",
 	}
@@ -301,7 +301,7 @@ func TestNormalizeQuality(t *testing.T) {
 	full := decodeJPEG(t, data)
 	ref := imaging.Resize(imaging.CropCenter(full, 3000, 3750), 480, 600, imaging.Lanczos)
 	got := decodeJPEG(t, out)
-	mad, pz := meanAbsDiff(got, ref), psnr(got, ref)
+	mad, pz := diffStats(got, ref)
 	t.Logf("denom %d: mean abs diff %.2f, PSNR %.1f dB", info.Denom, mad, pz)
 	if mad > 3 || pz < 30 {
 		t.Errorf("output differs from full-decode Lanczos: mean abs diff %.2f, PSNR %.1f dB", mad, pz)
