@@ -4,7 +4,22 @@
 // slip printer.
 //
 // Activation codes are secrets: the store file is written 0600 and no
-// code is ever logged.
+// code is ever logged, not even masked.
+//
+// The codes file (what the portal returns, or portal-sim writes) is UTF-8,
+// ';'-separated, with a header row naming the columns (any order, a BOM is
+// ignored):
+//
+//	pesel;kod_qr;kod_aktywacyjny;wygenerowano;wazny_do[;symulacja]
+//
+// wygenerowano and wazny_do are RRRR-MM-DD or RRRR-MM-DD HH:MM; an empty
+// wazny_do means wygenerowano plus the code lifetime (DefaultLifetimeDays
+// unless configured). symulacja is 1 for codes from the simulator; a missing
+// or empty column, 0, "nie" or "false" mean real codes, anything else is
+// taken as simulated so that slips printed from it are marked.
+//
+// The store (OUT/codes/codes.json) is JSON, the type Store, written 0600.
+// All times in both files are wall-clock times stored as UTC.
 package codes
 
 import "time"

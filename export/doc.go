@@ -15,7 +15,7 @@
 //     when unknown; zdjecie is the photo's path inside the zip; sha256 is
 //     the lower-case hex SHA-256 of that photo. Any cell starting with '=',
 //     '+', '-', '@', tab or CR is prefixed with an apostrophe
-//     (see package formula).
+//     (formula.Neutralize).
 //
 // Every entry carries the as-of date (00:00 UTC) as its modification time,
 // so the same input always gives the same bytes.

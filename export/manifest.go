@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mlegit/mlegit/formula"
 	"github.com/mlegit/mlegit/pesel"
 )
 
@@ -131,7 +132,7 @@ func parseManifest(r io.Reader) ([]ManifestRow, []Problem, error) {
 
 // plainCell undoes formula.Neutralize.
 func plainCell(s string) string {
-	if rest, ok := strings.CutPrefix(s, "'"); ok && looksLikeFormula(rest) {
+	if rest, ok := strings.CutPrefix(s, "'"); ok && formula.Looks(rest) {
 		return rest
 	}
 	return s

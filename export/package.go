@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlegit/mlegit/formula"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/student"
@@ -158,7 +159,7 @@ func newCSVWriter(w io.Writer) *csv.Writer {
 
 func neutralized(cells ...string) []string {
 	for i, c := range cells {
-		cells[i] = neutralize(c)
+		cells[i] = formula.Neutralize(c)
 	}
 	return cells
 }
@@ -204,4 +205,20 @@ func RemoveStaleTemps(path string) error {
 func globEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
 	return r.Replace(s)
+}
+
+// ParsePackageName is the inverse of PackageName: it returns the school and
+// as-of date a package's base name carries, and false for any other name.
+func ParsePackageName(name string) (school string, asOf time.Time, ok bool) {
+	rest, ok1 := strings.CutPrefix(name, "mlegitymacja-")
+	rest, ok2 := strings.CutSuffix(rest, ".zip")
+	i := strings.LastIndexByte(rest, '-')
+	if !ok1 || !ok2 || i < 0 || !schoolID.MatchString(rest[:i]) {
+		return "", time.Time{}, false
+	}
+	d, err := time.Parse("20060102", rest[i+1:])
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return rest[:i], d, true
 }

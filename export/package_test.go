@@ -256,3 +256,25 @@ func TestReadManifestRoundTrip(t *testing.T) {
 		t.Errorf("first row %+v", first)
 	}
 }
+
+func TestParsePackageName(t *testing.T) {
+	tests := []struct {
+		name, school string
+		ok           bool
+	}{
+		{PackageName("12345", asOf), "12345", true},
+		{PackageName("SP-12_x", asOf), "SP-12_x", true},
+		{"mlegitymacja-12345-2025091.zip", "", false},
+		{"mlegitymacja--20250915.zip", "", false},
+		{"other-12345-20250915.zip", "", false},
+		{"mlegitymacja-12345-20250915.tar", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			school, d, ok := ParsePackageName(tc.name)
+			if ok != tc.ok || school != tc.school || (ok && !d.Equal(asOf)) {
+				t.Errorf("ParsePackageName(%q) = %q, %v, %v", tc.name, school, d, ok)
+			}
+		})
+	}
+}

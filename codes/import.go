@@ -1,0 +1,184 @@
+package codes
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/reject"
+)
+
+// rawRow is one data row of a codes file, cells trimmed.
+type rawRow struct {
+	line                             int
+	pesel, qr, code, gen, valid, sim string
+}
+
+// Import reads the codes file at path and joins each row with the student
+// data of the upload package pkg (the zip the codes answer). Rows that
+// cannot be used become rejections, one per row: an invalid PESEL, a PESEL
+// twice in the file (every such row), a PESEL not in the package, a missing
+// QR or activation code, a bad date, or a code valid until before asOf.
+// lifetimeDays (DefaultLifetimeDays if not positive) gives the validity of
+// rows without wazny_do. The error is for a file or package that cannot be
+// read at all. Import writes nothing; see Update.
+func Import(path, pkg string, asOf time.Time, lifetimeDays int) (*Store, []reject.Rejection, error) {
+	if lifetimeDays <= 0 {
+		lifetimeDays = DefaultLifetimeDays
+	}
+	manifest, err := export.ReadManifest(pkg)
+	if err != nil {
+		return nil, nil, err
+	}
+	students := make(map[string]export.ManifestRow, len(manifest))
+	for _, m := range manifest {
+		students[m.PESEL] = m
+	}
+	rows, err := readRows(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]int{}
+	for _, r := range rows {
+		seen[r.pesel]++
+	}
+
+	store := &Store{Package: filepath.Base(pkg), Imported: time.Now().UTC().Truncate(time.Second)}
+	store.School, _, _ = export.ParsePackageName(store.Package)
+	imp := importer{file: filepath.Base(path), asOf: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC), lifetime: lifetimeDays}
+	var rejected []reject.Rejection
+	for _, r := range rows {
+		e, rej := imp.entry(r, students, seen[r.pesel] > 1)
+		if rej != nil {
+			rejected = append(rejected, *rej)
+			continue
+		}
+		store.Entries = append(store.Entries, e)
+	}
+	slices.SortFunc(store.Entries, func(a, b Entry) int { return strings.Compare(a.PESEL, b.PESEL) })
+	return store, rejected, nil
+}
+
+type importer struct {
+	file     string
+	asOf     time.Time
+	lifetime int
+}
+
+// entry turns one row into an Entry, or says why it cannot.
+func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, duplicate bool) (Entry, *reject.Rejection) {
+	m, inPackage := students[r.pesel]
+	fail := func(code reject.Code, detail string) (Entry, *reject.Rejection) {
+		return Entry{}, &reject.Rejection{
+			File: imp.file, Row: r.line, PESEL: pesel.Masked(r.pesel),
+			Name: strings.TrimSpace(m.Surname + " " + m.FirstName), Class: m.Class,
+			Code: code, Message: code.Message(), Detail: detail,
+		}
+	}
+	if _, err := pesel.Parse(r.pesel); err != nil {
+		return fail(reject.CodesPESELUnknown, err.Error())
+	}
+	if duplicate {
+		return fail(reject.CodesDuplicate, "")
+	}
+	if !inPackage {
+		return fail(reject.CodesNotInPackage, "")
+	}
+	if r.qr == "" {
+		return fail(reject.CodesFieldMissing, colQR+" is empty")
+	}
+	if r.code == "" {
+		return fail(reject.CodesFieldMissing, colCode+" is empty")
+	}
+	gen, err := parseTime(r.gen)
+	if err != nil {
+		return fail(reject.CodesDateInvalid, colGenerated+": "+err.Error())
+	}
+	valid := gen.AddDate(0, 0, imp.lifetime)
+	if r.valid != "" {
+		if valid, err = parseTime(r.valid); err != nil {
+			return fail(reject.CodesDateInvalid, colValidUntil+": "+err.Error())
+		}
+	}
+	if valid.Before(gen) {
+		return fail(reject.CodesDateInvalid, colValidUntil+" is before "+colGenerated)
+	}
+	if valid.Before(imp.asOf) {
+		return fail(reject.CodesExpired, "valid until "+formatTime(valid))
+	}
+	return Entry{
+		PESEL: r.pesel, Surname: m.Surname, FirstName: m.FirstName, SecondName: m.SecondName,
+		Class: m.Class, CardNumber: m.CardNumber,
+		QR: r.qr, ActivationCode: r.code, Generated: gen, ValidUntil: valid,
+		Simulated: simulated(r.sim),
+	}, nil
+}
+
+// simulated reads the symulacja cell; unknown values count as simulated so
+// that slips printed from them are marked.
+func simulated(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "0", "nie", "false":
+		return false
+	}
+	return true
+}
+
+// readRows reads a codes file's data rows.
+func readRows(path string) ([]rawRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("otwieranie pliku kodów: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = ';'
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("plik kodów %s: odczyt nagłówka: %w", filepath.Base(path), err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, name := range Header[:5] {
+		if _, ok := col[name]; !ok {
+			return nil, fmt.Errorf("plik kodów %s: brak kolumny %q w nagłówku", filepath.Base(path), name)
+		}
+	}
+	var rows []rawRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("plik kodów %s: %w", filepath.Base(path), err)
+		}
+		cell := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, rawRow{
+			line: line, pesel: cell(colPESEL), qr: cell(colQR), code: cell(colCode),
+			gen: cell(colGenerated), valid: cell(colValidUntil), sim: cell(colSimulated),
+		})
+	}
+}
