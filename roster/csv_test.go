@@ -237,3 +237,7 @@ func TestColumnNameAndFold(t *testing.T) {
 		}
 	}
 }
+
+func charmapEncoder() interface{ Bytes([]byte) ([]byte, error) } {
+	return charmap.Windows1250.NewEncoder()
+}
