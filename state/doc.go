@@ -1,0 +1,75 @@
+// Package state remembers, between nightly runs, where each student of one
+// school stands in the mLegitymacja lifecycle, so that a run works only on
+// what changed and on what is due.
+//
+// # Files
+//
+// Each school has its own SQLite database, <dir>/<school>.sqlite (0600, in
+// a 0700 folder), opened in WAL mode with a 5 s busy timeout and migrated on
+// Open. A run takes <dir>/<school>.lock first (see [Lock]) so that two runs
+// never work on one school at once.
+//
+// # States
+//
+//	new            nowy            on the roster, not yet validated
+//	validated      zweryfikowany   row and photo accepted
+//	packaged       w paczce        sent to the portal in an upload package
+//	codes_received kody otrzymane  the portal returned a QR and activation code
+//	slip_printed   wydruk gotowy   the pickup slip was printed
+//	picked_up      odebrano        the slip was handed over
+//	activated      aktywowano      the student activated the card in the app
+//	expired        wygasło         the code was not activated in time
+//	invalidated    unieważniono    withdrawn: left the school, name changed,
+//	                               card no longer valid, ...
+//
+// # Transitions
+//
+//	new ─► validated ─► packaged ─► codes_received ─► slip_printed ─► picked_up ─► activated
+//	 ▲                                    │                 │              │
+//	 │                                    └─────────────────┴──────────────┴─► expired
+//	 │                                                                          │
+//	 ├──────────────────────────────── reissue ────────────────────────────────┘
+//	 │
+//	 └──── reissue ──── invalidated ◄── (from every state)
+//
+// A student enters the store in state new (history row from "none"). Every
+// state may move to invalidated. invalidated and expired move back to new
+// when the card is issued again. Moving a student to the state it is
+// already in is a no-op, not an error, so a re-run after a crash repeats
+// its steps harmlessly. Any other move is refused with a [*TransitionError].
+//
+// # Schema (user_version 1)
+//
+//	students(
+//	  pesel TEXT PRIMARY KEY,
+//	  state TEXT,             -- State.String()
+//	  since TEXT,             -- RFC 3339 time it entered state
+//	  surname, first_name, second_name, class TEXT,
+//	  card_valid TEXT,        -- YYYY-MM-DD or ''
+//	  row_hash TEXT,          -- RowHash of the roster row
+//	  photo_hash TEXT,        -- sha256 of the source photo bytes, hex
+//	  output_photo_hash TEXT, -- sha256 of the produced photo, hex
+//	  packaged_at TEXT,       -- RFC 3339, when the request+photo was packaged
+//	  codes_generated TEXT,   -- YYYY-MM-DD
+//	  codes_valid_until TEXT, -- YYYY-MM-DD
+//	  codes_simulated INTEGER,-- 1 when the codes came from portal-sim
+//	  picked_up_by TEXT,
+//	  picked_up_at TEXT,      -- RFC 3339
+//	  photo_purged_at TEXT)   -- RFC 3339
+//	history(
+//	  id INTEGER PRIMARY KEY,
+//	  pesel TEXT, from_state TEXT, to_state TEXT,
+//	  at TEXT,                -- RFC 3339: the run's as-of date + wall time
+//	  reason TEXT)
+//
+// Unset values are the empty string. The activation code itself is never stored: the
+// codes file holds the secrets, the store only dates and a flag. Schema
+// changes are appended to a list of SQL steps applied in one transaction;
+// PRAGMA user_version counts the steps applied.
+//
+// # Crash safety
+//
+// Every method that changes more than one row does so in one transaction:
+// a run killed at any point leaves the store as it was before the call or
+// as it is after, and running the same steps again reaches the same state.
+package state

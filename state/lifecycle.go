@@ -1,0 +1,313 @@
+package state
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mlegit/mlegit/pesel"
+)
+
+// State is where a student stands in the mLegitymacja lifecycle. The zero
+// value is no state: the From of the history row that adds a student.
+type State uint8
+
+// The lifecycle states, in order; see the package documentation.
+const (
+	New State = iota + 1
+	Validated
+	Packaged
+	CodesReceived
+	SlipPrinted
+	PickedUp
+	Activated
+	Expired
+	Invalidated
+)
+
+var stateNames = [...]struct{ name, polish string }{
+	{"none", "brak"},
+	New:           {"new", "nowy"},
+	Validated:     {"validated", "zweryfikowany"},
+	Packaged:      {"packaged", "w paczce"},
+	CodesReceived: {"codes_received", "kody otrzymane"},
+	SlipPrinted:   {"slip_printed", "wydruk gotowy"},
+	PickedUp:      {"picked_up", "odebrano"},
+	Activated:     {"activated", "aktywowano"},
+	Expired:       {"expired", "wygasło"},
+	Invalidated:   {"invalidated", "unieważniono"},
+}
+
+// States lists every state in lifecycle order.
+func States() []State {
+	return []State{New, Validated, Packaged, CodesReceived, SlipPrinted, PickedUp, Activated, Expired, Invalidated}
+}
+
+// String returns the name stored on disk, e.g. "codes_received"; the zero
+// State is "none".
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s].name
+	}
+	return fmt.Sprintf("state(%d)", uint8(s))
+}
+
+// Polish returns the label shown to the secretariat, e.g. "kody otrzymane".
+func (s State) Polish() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s].polish
+	}
+	return s.String()
+}
+
+// ParseState returns the State named name (as String gives it).
+func ParseState(name string) (State, error) {
+	for i, n := range stateNames {
+		if n.name == name {
+			return State(i), nil
+		}
+	}
+	return 0, fmt.Errorf("state: unknown state %q", name)
+}
+
+// next holds the forward moves; invalidated is reachable from every state
+// and is added by CanMoveTo.
+var next = map[State][]State{
+	New:           {Validated},
+	Validated:     {Packaged},
+	Packaged:      {CodesReceived},
+	CodesReceived: {SlipPrinted, Expired},
+	SlipPrinted:   {PickedUp, Expired},
+	PickedUp:      {Activated, Expired},
+	Expired:       {New}, // reissue
+	Invalidated:   {New}, // reissue
+}
+
+// CanMoveTo reports whether a student in state s may be moved to to. Staying
+// in the same state is allowed (a no-op); the zero State moves nowhere.
+func (s State) CanMoveTo(to State) bool {
+	if s == 0 || to == 0 || int(to) >= len(stateNames) {
+		return false
+	}
+	return s == to || to == Invalidated || slices.Contains(next[s], to)
+}
+
+// TransitionError is an illegal move, refused with nothing changed.
+type TransitionError struct {
+	PESEL    string // full number; Error masks it
+	From, To State
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("state: student %s: illegal transition %s → %s", pesel.Masked(e.PESEL), e.From, e.To)
+}
+
+// ErrNotFound is returned for a PESEL the store does not hold.
+var ErrNotFound = errors.New("state: student not in the store")
+
+// Transition moves one student to state to, recording the move in the
+// history with at (the run's as-of date with the wall time) and reason. A
+// move to the state the student is already in does nothing and returns
+// nil. An illegal move returns a *TransitionError; an unknown PESEL
+// ErrNotFound.
+//
+// Moving to packaged records at as the packaging time (the start of the
+// codes deadline). Moving back to new (a reissue) clears the packaging,
+// codes, pickup and photo-purge records of the previous card.
+func (s *Store) Transition(ctx context.Context, pesel string, to State, at time.Time, reason string) error {
+	return s.TransitionAll(ctx, []string{pesel}, to, at, reason)
+}
+
+// TransitionAll moves every listed student to state to in one transaction:
+// if any move is illegal (or a PESEL unknown) none is made.
+func (s *Store) TransitionAll(ctx context.Context, pesels []string, to State, at time.Time, reason string) error {
+	return inTx(ctx, s.db, func(tx *sql.Tx) error {
+		for _, p := range pesels {
+			if err := move(ctx, tx, p, to, at, reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// move is Transition inside tx.
+func move(ctx context.Context, tx *sql.Tx, p string, to State, at time.Time, reason string) error {
+	from, err := stateOf(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	if from == to {
+		return nil
+	}
+	if !from.CanMoveTo(to) {
+		return &TransitionError{PESEL: p, From: from, To: to}
+	}
+	// ?2 twice: in SQLite a SET expression reads the row as it was.
+	q := `UPDATE students SET state = ?1, since = ?2 WHERE pesel = ?3`
+	switch to {
+	case Packaged:
+		q = `UPDATE students SET state = ?1, since = ?2, packaged_at = ?2 WHERE pesel = ?3`
+	case New:
+		q = `UPDATE students SET state = ?1, since = ?2, output_photo_hash = '',
+			packaged_at = '', codes_generated = '', codes_valid_until = '', codes_simulated = 0,
+			picked_up_by = '', picked_up_at = '', photo_purged_at = '' WHERE pesel = ?3`
+	}
+	if _, err := tx.ExecContext(ctx, q, to.String(), stamp(at), p); err != nil {
+		return fmt.Errorf("moving %s to %s: %w", pesel.Masked(p), to, err)
+	}
+	return addHistory(ctx, tx, p, from, to, at, reason)
+}
+
+func addHistory(ctx context.Context, tx *sql.Tx, p string, from, to State, at time.Time, reason string) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO history (pesel, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)`,
+		p, from.String(), to.String(), stamp(at), reason)
+	if err != nil {
+		return fmt.Errorf("recording history of %s: %w", pesel.Masked(p), err)
+	}
+	return nil
+}
+
+// stateOf reads the current state of p inside tx.
+func stateOf(ctx context.Context, tx *sql.Tx, p string) (State, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT state FROM students WHERE pesel = ?`, p).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("student %s: %w", pesel.Masked(p), ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading state of %s: %w", pesel.Masked(p), err)
+	}
+	return ParseState(name)
+}
+
+// Deadlines are the lifecycle limits, in days, from the configuration. A
+// zero field takes its value from DefaultDeadlines.
+type Deadlines struct {
+	CodesDueDays       int // codes_due_days: portal codes due after packaging
+	ActivationDays     int // activation_days: codes to be activated after generation
+	PhotoRetentionDays int // photo_retention_days: photo kept after codes generated
+	// WarnDays: how many days before its date a deadline is listed as near.
+	// Negative: list only deadlines due today or overdue.
+	WarnDays int
+}
+
+// DefaultDeadlines are the limits used for zero fields of Deadlines.
+var DefaultDeadlines = Deadlines{CodesDueDays: 14, ActivationDays: 30, PhotoRetentionDays: 30, WarnDays: 3}
+
+// DeadlineKind names what a Deadline is about.
+type DeadlineKind string
+
+// The deadline kinds, each with what the caller does once it is overdue.
+const (
+	// CodesDue: packaged, no codes yet; due CodesDueDays after packaging.
+	// Overdue: chase the portal.
+	CodesDue DeadlineKind = "codes_due"
+	// Activation: codes received, slip printed or picked up, not activated;
+	// due ActivationDays after the codes were generated. Overdue: move to
+	// expired.
+	Activation DeadlineKind = "activation"
+	// CardValidity: the school card's validity date (any state but
+	// invalidated). Overdue: move to invalidated.
+	CardValidity DeadlineKind = "card_validity"
+	// PhotoPurge: codes generated, photo not yet purged; the photo may be
+	// kept PhotoRetentionDays after generation. Overdue: delete the photo
+	// file, then MarkPhotoPurged.
+	PhotoPurge DeadlineKind = "photo_purge"
+)
+
+// Deadline is one student's date that is near or past.
+type Deadline struct {
+	PESEL string
+	Class string
+	State State
+	Kind  DeadlineKind
+	Due   time.Time // the last day that is still in time (a UTC date)
+	// DaysLeft counts days from the as-of date to Due: 0 on the day,
+	// negative once overdue.
+	DaysLeft int
+	Overdue  bool // the as-of date is after Due
+}
+
+// Due lists the deadlines that are within cfg.WarnDays of the as-of date
+// or past it, ordered by date, kind and PESEL. Dates are whole calendar
+// days: asOf counts by its own calendar date, whatever its wall time.
+func (s *Store) Due(ctx context.Context, asOf time.Time, cfg Deadlines) ([]Deadline, error) {
+	cfg = cfg.withDefaults()
+	recs, err := s.Students(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := civil(asOf)
+	var out []Deadline
+	add := func(r Record, kind DeadlineKind, due time.Time) {
+		if due.IsZero() {
+			return
+		}
+		due = civil(due)
+		left := int(due.Sub(today).Hours() / 24)
+		if left > cfg.WarnDays {
+			return
+		}
+		out = append(out, Deadline{PESEL: r.PESEL, Class: r.Class, State: r.State, Kind: kind,
+			Due: due, DaysLeft: left, Overdue: left < 0})
+	}
+	for _, r := range recs {
+		switch r.State {
+		case Packaged:
+			add(r, CodesDue, addDays(r.PackagedAt, cfg.CodesDueDays))
+		case CodesReceived, SlipPrinted, PickedUp:
+			add(r, Activation, addDays(r.CodesGenerated, cfg.ActivationDays))
+		}
+		if r.State != Invalidated {
+			add(r, CardValidity, r.CardValid)
+		}
+		if r.PhotoPurgedAt.IsZero() {
+			add(r, PhotoPurge, addDays(r.CodesGenerated, cfg.PhotoRetentionDays))
+		}
+	}
+	slices.SortFunc(out, func(a, b Deadline) int {
+		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.PESEL, b.PESEL))
+	})
+	return out, nil
+}
+
+func (d Deadlines) withDefaults() Deadlines {
+	def := DefaultDeadlines
+	if d.CodesDueDays == 0 {
+		d.CodesDueDays = def.CodesDueDays
+	}
+	if d.ActivationDays == 0 {
+		d.ActivationDays = def.ActivationDays
+	}
+	if d.PhotoRetentionDays == 0 {
+		d.PhotoRetentionDays = def.PhotoRetentionDays
+	}
+	switch {
+	case d.WarnDays == 0:
+		d.WarnDays = def.WarnDays
+	case d.WarnDays < 0:
+		d.WarnDays = 0
+	}
+	return d
+}
+
+// civil is t's calendar date (in t's own location) as midnight UTC, so
+// that day arithmetic never meets a DST change.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// addDays is civil(t) plus n days, or zero when t is zero.
+func addDays(t time.Time, n int) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return civil(t).AddDate(0, 0, n)
+}

@@ -1,0 +1,95 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrNewerSchema is returned by Open for a store written by a newer mlegit
+// (its user_version is above the last migration this one knows).
+var ErrNewerSchema = errors.New("state: store written by a newer mlegit")
+
+// migrations is the schema, one step per version: migrations[i] takes a
+// store from user_version i to i+1. Append only; never edit a released step.
+var migrations = []string{
+	// 1: students and their transition history.
+	`CREATE TABLE students (
+		pesel             TEXT PRIMARY KEY,
+		state             TEXT NOT NULL,
+		since             TEXT NOT NULL,
+		surname           TEXT NOT NULL,
+		first_name        TEXT NOT NULL,
+		second_name       TEXT NOT NULL DEFAULT '',
+		class             TEXT NOT NULL DEFAULT '',
+		card_valid        TEXT NOT NULL DEFAULT '',
+		row_hash          TEXT NOT NULL,
+		photo_hash        TEXT NOT NULL DEFAULT '',
+		output_photo_hash TEXT NOT NULL DEFAULT '',
+		packaged_at       TEXT NOT NULL DEFAULT '',
+		codes_generated   TEXT NOT NULL DEFAULT '',
+		codes_valid_until TEXT NOT NULL DEFAULT '',
+		codes_simulated   INTEGER NOT NULL DEFAULT 0,
+		picked_up_by      TEXT NOT NULL DEFAULT '',
+		picked_up_at      TEXT NOT NULL DEFAULT '',
+		photo_purged_at   TEXT NOT NULL DEFAULT ''
+	) STRICT;
+	CREATE INDEX students_state ON students(state);
+	CREATE TABLE history (
+		id         INTEGER PRIMARY KEY,
+		pesel      TEXT NOT NULL,
+		from_state TEXT NOT NULL,
+		to_state   TEXT NOT NULL,
+		at         TEXT NOT NULL,
+		reason     TEXT NOT NULL
+	) STRICT;
+	CREATE INDEX history_pesel ON history(pesel, id);`,
+}
+
+// migrate brings db up to len(steps) in one transaction. The version is
+// read inside the (immediate) transaction, so two processes opening a new
+// store at once apply the steps exactly once.
+func migrate(ctx context.Context, db *sql.DB, steps []string) error {
+	return inTx(ctx, db, func(tx *sql.Tx) error {
+		var v int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return fmt.Errorf("reading schema version: %w", err)
+		}
+		if v > len(steps) {
+			return fmt.Errorf("schema version %d, this mlegit knows %d: %w", v, len(steps), ErrNewerSchema)
+		}
+		if v == len(steps) {
+			return nil
+		}
+		for i := v; i < len(steps); i++ {
+			if _, err := tx.ExecContext(ctx, steps[i]); err != nil {
+				return fmt.Errorf("migrating to schema version %d: %w", i+1, err)
+			}
+		}
+		// PRAGMA takes no bound parameters; len(steps) is ours, not input.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(steps))); err != nil {
+			return fmt.Errorf("recording schema version %d: %w", len(steps), err)
+		}
+		return nil
+	})
+}
+
+// inTx runs fn in a transaction and commits it, or rolls it back when fn
+// (or the commit) fails. The DSN makes every write transaction BEGIN
+// IMMEDIATE, so it waits (busy timeout) for another writer up front
+// instead of failing on upgrade.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
