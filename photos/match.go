@@ -140,10 +140,13 @@ var digitRun = regexp.MustCompile(`\d{11}`)
 func maskFiles(files []string) string {
 	out := make([]string, len(files))
 	for i, f := range files {
-		out[i] = digitRun.ReplaceAllStringFunc(f, pesel.Masked)
+		out[i] = maskPESELs(f)
 	}
 	return strings.Join(out, ", ")
 }
+
+// maskPESELs masks every run of eleven digits in s.
+func maskPESELs(s string) string { return digitRun.ReplaceAllStringFunc(s, pesel.Masked) }
 
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

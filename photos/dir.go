@@ -1,0 +1,154 @@
+package photos
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mlegit/mlegit/formula"
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/safefile"
+)
+
+// RejectsFile is the name of the Polish rejections report NormalizeDir
+// writes into its output folder.
+const RejectsFile = "odrzucone_zdjecia.csv"
+
+// Rejected is one photo NormalizeDir turned away.
+type Rejected struct {
+	File   string      // base name in the input folder
+	Code   reject.Code // why
+	Detail string      // technical reason (English)
+}
+
+// Report is the outcome of NormalizeDir.
+type Report struct {
+	Total      int        // image files found in the input folder
+	Written    int        // photos written
+	Rejected   []Rejected // sorted by file name
+	ReportPath string     // path of odrzucone_zdjecia.csv
+}
+
+// NormalizeDir normalises every image file of inDir (not its subfolders)
+// into outDir/<input base name>.jpg under profile p, with workers workers,
+// and writes the rejections to outDir/odrzucone_zdjecia.csv (UTF-8 with
+// BOM, ';', columns plik;kod;powód). Files whose names differ only by
+// extension would overwrite each other and are rejected as ambiguous. The
+// error is for folders that cannot be read or written.
+func NormalizeDir(ctx context.Context, inDir, outDir string, p Profile, workers int, opt *Options) (Report, error) {
+	var rep Report
+	if same, err := sameDir(inDir, outDir); err != nil {
+		return rep, err
+	} else if same {
+		return rep, fmt.Errorf("output folder %s is the input folder: the photos would be overwritten", outDir)
+	}
+	entries, err := os.ReadDir(inDir)
+	if err != nil {
+		return rep, fmt.Errorf("listing photos: %w", err)
+	}
+	byStem := map[string][]string{}
+	var stems []string
+	for _, e := range entries {
+		if e.IsDir() || !IsImageName(e.Name()) {
+			continue
+		}
+		rep.Total++
+		stem := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+		if byStem[stem] == nil {
+			stems = append(stems, stem)
+		}
+		byStem[stem] = append(byStem[stem], e.Name())
+	}
+	var jobs []Job
+	for _, stem := range stems {
+		files := byStem[stem]
+		if len(files) > 1 {
+			for _, f := range files {
+				rep.Rejected = append(rep.Rejected, Rejected{File: f, Code: reject.PhotoAmbiguous,
+					Detail: "several files would be written as " + maskPESELs(stem) + ".jpg"})
+			}
+			continue
+		}
+		jobs = append(jobs, Job{Source: filepath.Join(inDir, files[0]), Name: stem})
+	}
+	if err := safefile.MkdirAll(outDir); err != nil {
+		return rep, err
+	}
+
+	g, ctx := errgroup.WithContext(ctx)
+	in := make(chan Job)
+	out := make(chan Result)
+	g.Go(func() error {
+		defer close(in)
+		for _, j := range jobs {
+			select {
+			case in <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	Process(ctx, g, Config{Dir: outDir, Profile: p, Workers: workers, Options: opt}, in, out)
+	for r := range out {
+		if r.Code != "" {
+			rep.Rejected = append(rep.Rejected, Rejected{File: filepath.Base(r.Source), Code: r.Code, Detail: r.Detail})
+		} else {
+			rep.Written++
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return rep, fmt.Errorf("normalising photos: %w", err)
+	}
+	slices.SortFunc(rep.Rejected, func(a, b Rejected) int { return strings.Compare(a.File, b.File) })
+	rep.ReportPath = filepath.Join(outDir, RejectsFile)
+	if err := safefile.Write(rep.ReportPath, func(w io.Writer) error { return writeRejects(w, rep.Rejected) }); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// writeRejects writes the Polish rejections report: UTF-8 with BOM, ';',
+// CRLF, formula-like cells neutralised, so Excel opens it as it is.
+func writeRejects(w io.Writer, rs []Rejected) error {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	cw.Write([]string{"plik", "kod", "powód"})
+	for _, r := range rs {
+		cw.Write([]string{formula.Neutralize(r.File), string(r.Code), formula.Neutralize(r.Code.Message())})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("encoding photo rejections: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// sameDir reports whether a and b are the same folder (b may not exist).
+func sameDir(a, b string) (bool, error) {
+	ai, err := os.Stat(a)
+	if err != nil {
+		return false, fmt.Errorf("photos folder: %w", err)
+	}
+	bi, err := os.Stat(b)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("output folder: %w", err)
+	}
+	return os.SameFile(ai, bi), nil
+}
