@@ -1,0 +1,29 @@
+// Package slips prints the per-student pickup slips that carry a student's
+// mLegitymacja QR code and activation code, from the entries of a
+// codes.Store.
+//
+// Terms:
+//   - slip: one student's A6 portrait card (105 × 148.5 mm): school,
+//     student, class, masked PESEL, card number, the QR code (36 mm, error
+//     correction M, drawn as vector rectangles), the activation code grouped
+//     by four in large monospace, the generated and "ważny do" dates, the
+//     activation steps, and a tear-off strip with the pickup line
+//     "Odebrałem/am: data … podpis …" that the secretariat keeps.
+//   - print sheet: OUT/slips/wszystkie.pdf, every selected slip on A4 with
+//     dashed cut lines and crop marks, 4 per page (A4 portrait, slips at A6)
+//     or 2 per page (A4 landscape, the same slip enlarged by √2 to A5),
+//     sorted by class then surname in Polish collation (Sort), each class
+//     starting on a new page.
+//   - slip file: OUT/slips/<class>/<Surname>_<FirstName>_<PESEL>.pdf, one
+//     A6 page, with the PESEL masked as 1121xxxxx89 (see FileName).
+//   - watermark: codes from the portal simulator (Entry.Simulated) print
+//     "WZÓR — NIEWAŻNY" diagonally, light and translucent, across the slip.
+//
+// Dates print as DD.MM.RRRR in the time's own location: the codes store
+// keeps wall-clock times as UTC, so they print as the portal gave them.
+//
+// Every document embeds Go's own fonts (Go Regular, Go Bold, Go Mono Bold,
+// from golang.org/x/image/font/gofont) once, as subsets, so Polish letters
+// print on any machine. The full PESEL never appears in a PDF or a file
+// name, and no activation code is ever logged.
+package slips

@@ -1,0 +1,279 @@
+package slips
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mlegit/mlegit/codes"
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/safefile"
+)
+
+// PrintFile is the name of the print sheet inside OUT/slips.
+const PrintFile = "wszystkie.pdf"
+
+// Options choose what is printed and how. A nil *Options means the defaults.
+type Options struct {
+	// SlipsPerPage on the print sheet: 4 (A4 portrait, each slip A6) or 2
+	// (A4 landscape, each slip A5 — the A6 slip enlarged by √2). 0 means 4.
+	SlipsPerPage int
+	// Class, when set, prints only that class.
+	Class string
+	// PESEL, when set, prints only these students.
+	PESEL []string
+
+	plain bool // tests: leave content streams uncompressed
+}
+
+func (o *Options) perPage() (int, error) {
+	if o == nil || o.SlipsPerPage == 0 {
+		return 4, nil
+	}
+	if o.SlipsPerPage != 2 && o.SlipsPerPage != 4 {
+		return 0, fmt.Errorf("slips per page: %d, want 2 or 4", o.SlipsPerPage)
+	}
+	return o.SlipsPerPage, nil
+}
+
+func (o *Options) compress() bool { return o == nil || !o.plain }
+
+// selected reports whether e passes the Class and PESEL filters.
+func (o *Options) selected(e codes.Entry) bool {
+	if o == nil {
+		return true
+	}
+	if o.Class != "" && !strings.EqualFold(o.Class, e.Class) {
+		return false
+	}
+	return len(o.PESEL) == 0 || slices.Contains(o.PESEL, e.PESEL)
+}
+
+// WriteSlip writes one student's slip as a PDF of a single A6 page.
+func WriteSlip(w io.Writer, school string, e codes.Entry, opts *Options) error {
+	s, err := newSlip(school, e)
+	if err != nil {
+		return err
+	}
+	return s.writePDF(w, opts.compress())
+}
+
+func (s slip) writePDF(w io.Writer, compress bool) error {
+	pdf := newPDF("P", fpdf.SizeType{Wd: slipW, Ht: slipH}, compress)
+	pdf.SetTitle("mLegitymacja — kod aktywacyjny: "+FullName(s.entry), true)
+	pdf.AddPage()
+	s.draw(pdf, 0, 0)
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("rendering slip PDF for %s: %w", pesel.Masked(s.entry.PESEL), err)
+	}
+	return nil
+}
+
+// newSlips validates the entries and encodes their QR codes (the costly
+// part of a slip) on GOMAXPROCS goroutines, keeping the order.
+func newSlips(school string, entries []codes.Entry) ([]slip, error) {
+	list := make([]slip, len(entries))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, e := range entries {
+		g.Go(func() (err error) {
+			list[i], err = newSlip(school, e)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// sheet is the geometry of the print sheet for a number of slips per page.
+type sheet struct {
+	orientation string
+	cols, rows  int
+	scale       float64 // slip coordinates → page
+}
+
+func newSheet(perPage int) sheet {
+	if perPage == 2 {
+		return sheet{"L", 2, 1, math.Min(297.0/2/slipW, 210/slipH)}
+	}
+	return sheet{"P", 2, 2, 1}
+}
+
+// WritePrint writes the print sheet: the selected entries sorted by Sort,
+// laid out on A4 with cut lines and crop marks, each class starting on a new
+// page. entries is not modified.
+func WritePrint(w io.Writer, school string, entries []codes.Entry, opts *Options) error {
+	perPage, err := opts.perPage()
+	if err != nil {
+		return err
+	}
+	list, err := newSlips(school, sorted(entries, opts))
+	if err != nil {
+		return err
+	}
+	return writePrint(w, list, perPage, opts.compress())
+}
+
+func writePrint(w io.Writer, list []slip, perPage int, compress bool) error {
+	if len(list) == 0 {
+		return fmt.Errorf("print sheet: no slips selected")
+	}
+	sh := newSheet(perPage)
+	pdf := newPDF(sh.orientation, fpdf.SizeType{Wd: 210, Ht: 297}, compress)
+	pdf.SetTitle("mLegitymacja — odcinki z kodami aktywacyjnymi", true)
+	slot := perPage // forces a first page
+	class := ""
+	for _, s := range list {
+		if slot == perPage || s.entry.Class != class {
+			pdf.AddPage()
+			sh.cutMarks(pdf)
+			slot = 0
+			class = s.entry.Class
+		}
+		x := float64(slot%sh.cols) * slipW * sh.scale
+		y := float64(slot/sh.cols) * slipH * sh.scale
+		if sh.scale != 1 {
+			pdf.TransformBegin()
+			pdf.TransformScale(sh.scale*100, sh.scale*100, x, y)
+		}
+		s.draw(pdf, x, y)
+		if sh.scale != 1 {
+			pdf.TransformEnd()
+		}
+		slot++
+	}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("rendering print sheet: %w", err)
+	}
+	return nil
+}
+
+// cutMarks draws light dashed lines where the sheet is cut and short solid
+// crop marks where those lines meet the paper's edge (outside most
+// printers' unprintable border).
+func (sh sheet) cutMarks(pdf *fpdf.Fpdf) {
+	pw, ph := pdf.GetPageSize()
+	cw, chh := slipW*sh.scale, slipH*sh.scale
+	const edge, mark = 3.0, 6.0
+	pdf.SetLineWidth(0.2)
+	pdf.SetDrawColor(150, 150, 150)
+	pdf.SetDashPattern([]float64{2, 1.5}, 0)
+	for c := 1; c < sh.cols; c++ {
+		pdf.Line(float64(c)*cw, 0, float64(c)*cw, ph)
+	}
+	for r := 1; r < sh.rows; r++ {
+		pdf.Line(0, float64(r)*chh, pw, float64(r)*chh)
+	}
+	pdf.SetDashPattern(nil, 0)
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetLineWidth(0.25)
+	for c := 1; c < sh.cols; c++ {
+		x := float64(c) * cw
+		pdf.Line(x, edge, x, edge+mark)
+		pdf.Line(x, ph-edge, x, ph-edge-mark)
+	}
+	for r := 1; r < sh.rows; r++ {
+		y := float64(r) * chh
+		pdf.Line(edge, y, edge+mark, y)
+		pdf.Line(pw-edge, y, pw-edge-mark, y)
+	}
+}
+
+func sorted(entries []codes.Entry, opts *Options) []codes.Entry {
+	var out []codes.Entry
+	for _, e := range entries {
+		if opts.selected(e) {
+			out = append(out, e)
+		}
+	}
+	Sort(out)
+	return out
+}
+
+// Written lists what WriteAll wrote.
+type Written struct {
+	Slips []string // OUT/slips/<class>/<FileName>, in print order
+	Print string   // OUT/slips/wszystkie.pdf
+}
+
+// WriteAll writes every selected student's slip to
+// OUT/slips/<SafeName(class)>/<FileName> and the print sheet to
+// OUT/slips/wszystkie.pdf, all through safefile (0600 files, 0700 folders).
+// Two students whose file names collide get "_2", "_3"… suffixes. The slips
+// are rendered by a pool of GOMAXPROCS workers; the first error stops them.
+func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Options) (Written, error) {
+	perPage, err := opts.perPage()
+	if err != nil {
+		return Written{}, err
+	}
+	school := store.SchoolName
+	if school == "" {
+		school = store.School
+	}
+	list := sorted(store.Entries, opts)
+	if len(list) == 0 {
+		return Written{}, fmt.Errorf("writing slips: no entries selected")
+	}
+	slips, err := newSlips(school, list)
+	if err != nil {
+		return Written{}, fmt.Errorf("writing slips: %w", err)
+	}
+	dir := filepath.Join(outDir, "slips")
+	res := Written{Slips: slipPaths(dir, list), Print: filepath.Join(dir, PrintFile)}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, s := range slips {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return safefile.Write(res.Slips[i], func(w io.Writer) error {
+				return s.writePDF(w, opts.compress())
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Written{}, fmt.Errorf("writing slips: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Written{}, fmt.Errorf("writing slips: %w", err)
+	}
+	if err := safefile.Write(res.Print, func(w io.Writer) error {
+		return writePrint(w, slips, perPage, opts.compress())
+	}); err != nil {
+		return Written{}, err
+	}
+	slog.Info("slips written", "slips", len(res.Slips), "print", res.Print)
+	return res, nil
+}
+
+// slipPaths names each entry's file, suffixing collisions within a class.
+func slipPaths(dir string, list []codes.Entry) []string {
+	paths := make([]string, len(list))
+	seen := map[string]int{}
+	for i, e := range list {
+		p := filepath.Join(dir, SafeName(e.Class), FileName(e))
+		key := strings.ToLower(p) // Windows and macOS fold case
+		seen[key]++
+		if n := seen[key]; n > 1 {
+			p = strings.TrimSuffix(p, ".pdf") + fmt.Sprintf("_%d.pdf", n)
+		}
+		paths[i] = p
+	}
+	return paths
+}

@@ -1,0 +1,109 @@
+package slips
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mlegit/mlegit/codes"
+)
+
+func TestWriteAll(t *testing.T) {
+	twin := entry(t, 5, "1b", "Nowak", "Jan")
+	zaneta := entry(t, 1234, "1b", "Łęcka-Źdźbło", "Żaneta")
+	ola := entry(t, 2, "2a", "Sowa", "Ola")
+	store := &codes.Store{
+		SchoolName: testSchool,
+		Entries:    []codes.Entry{zaneta, ola, twin, twin}, // twins: same name and masked PESEL, must not overwrite
+	}
+	x := func(e codes.Entry) string { return e.PESEL[:4] + "xxxxx" + e.PESEL[9:] }
+	for _, tc := range []struct {
+		name  string
+		opts  *Options
+		files []string // relative to OUT/slips
+	}{
+		{"all", nil, []string{
+			"1b/Łęcka-Źdźbło_Żaneta_" + x(zaneta) + ".pdf", "1b/Nowak_Jan_" + x(twin) + ".pdf",
+			"1b/Nowak_Jan_" + x(twin) + "_2.pdf", "2a/Sowa_Ola_" + x(ola) + ".pdf",
+		}},
+		{"one class", &Options{Class: "2A"}, []string{"2a/Sowa_Ola_" + x(ola) + ".pdf"}},
+		{"one student", &Options{PESEL: []string{zaneta.PESEL}}, []string{"1b/Łęcka-Źdźbło_Żaneta_" + x(zaneta) + ".pdf"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			got, err := WriteAll(context.Background(), out, store, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Slips) != len(tc.files) {
+				t.Fatalf("wrote %d slips %v, want %d", len(got.Slips), got.Slips, len(tc.files))
+			}
+			for i, f := range tc.files {
+				want := filepath.Join(out, "slips", filepath.FromSlash(f))
+				if got.Slips[i] != want {
+					t.Errorf("slip %d at %s, want %s", i, got.Slips[i], want)
+				}
+				assertPrivatePDF(t, want)
+			}
+			assertPrivatePDF(t, filepath.Join(out, "slips", PrintFile))
+			if fi, err := os.Stat(filepath.Join(out, "slips")); err != nil || fi.Mode().Perm() != 0o700 {
+				t.Errorf("slips folder: %v, mode %v, want 0700", err, fi.Mode().Perm())
+			}
+		})
+	}
+	t.Run("nothing selected", func(t *testing.T) {
+		if _, err := WriteAll(context.Background(), t.TempDir(), store, &Options{Class: "9z"}); err == nil {
+			t.Error("no error when no entry is selected")
+		}
+	})
+}
+
+func assertPrivatePDF(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: mode %v, want 0600", path, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("%s is not a PDF", path)
+	}
+}
+
+// BenchmarkPrintPDF1000 renders 1,000 slips (40 classes of 25) into one
+// print sheet and reports slips/s and bytes/slip.
+func BenchmarkPrintPDF1000(b *testing.B) {
+	const n = 1000
+	var entries []codes.Entry
+	for i := range n {
+		e := entry(b, i, string(rune('1'+i/25%8))+string(rune('a'+i/200)), "Kowalski-"+string(rune('A'+i%25)), "Jan")
+		e.Simulated = i%2 == 0
+		entries = append(entries, e)
+	}
+	var size int
+	b.ResetTimer()
+	for b.Loop() {
+		var cw countWriter
+		if err := WritePrint(&cw, testSchool, entries, nil); err != nil {
+			b.Fatal(err)
+		}
+		size = int(cw)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "slips/s")
+	b.ReportMetric(float64(size)/n, "bytes/slip")
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countWriter)(nil)
