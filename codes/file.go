@@ -59,6 +59,11 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	return cw.Error()
 }
 
+// WriteFile atomically writes rows as a codes file at path, mode 0600.
+func WriteFile(path string, rows []Row) error {
+	return writeAtomic(path, func(w io.Writer) error { return WriteCSV(w, rows) })
+}
+
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

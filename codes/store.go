@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,11 +39,20 @@ func (s *Store) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("encoding codes store: %w", err)
 	}
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// writeAtomic replaces path with what fill writes, through safefile, after
+// removing what a killed earlier write of path left behind.
+func writeAtomic(path string, fill func(io.Writer) error) error {
 	if err := export.RemoveStaleTemps(path); err != nil {
 		return err
 	}
-	if err := safefile.WriteFile(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("zapis pliku kodów: %w", err)
+	if err := safefile.Write(path, fill); err != nil {
+		return fmt.Errorf("zapis pliku kodów %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -40,7 +39,12 @@ var ManifestHeader = []string{
 // DateLayout is how every date is written in the files of this package.
 const DateLayout = "2006-01-02"
 
-var schoolID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+// validSchool reports whether a school identifier can be part of a file
+// name: not empty, no path or reserved characters, no "..", not hidden.
+func validSchool(s string) bool {
+	return s != "" && s[0] != '.' && !strings.Contains(s, "..") &&
+		!strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f || strings.ContainsRune(`/\:*?"<>|`, r) })
+}
 
 // PackageName returns the file name of a school's upload package for an
 // as-of date, e.g. "mlegitymacja-12345-20250901.zip".
@@ -54,12 +58,12 @@ func PhotoPath(p pesel.PESEL) string { return PhotosDir + "/" + string(p) + ".jp
 // WritePackage writes OUT/package/<PackageName> holding manifest.csv and
 // photos/<PESEL>.jpg for every student given, and returns its path. The
 // photos are read from photoDir/<PESEL>.jpg and streamed into the zip as
-// they are. school must be letters, digits, '-' or '_' since it becomes part
-// of the file name. A student without a photo, or two students with one
-// PESEL, fail the whole write; the previous package, if any, stays.
+// they are. school must be usable in a file name (as config.yaml's school
+// must). A student without a photo, or two students with one PESEL, fail
+// the whole write; the previous package, if any, stays.
 func WritePackage(outDir, school string, asOf time.Time, students []student.Student, photoDir string) (string, error) {
-	if !schoolID.MatchString(school) {
-		return "", fmt.Errorf("identyfikator szkoły %q może zawierać tylko litery, cyfry, '-' i '_'", school)
+	if !validSchool(school) {
+		return "", fmt.Errorf("identyfikator szkoły %q nie nadaje się na nazwę pliku (bez / \\ : * ? \" < > | i ..)", school)
 	}
 	sorted, err := sortedUnique(students)
 	if err != nil {
@@ -213,7 +217,7 @@ func ParsePackageName(name string) (school string, asOf time.Time, ok bool) {
 	rest, ok1 := strings.CutPrefix(name, "mlegitymacja-")
 	rest, ok2 := strings.CutSuffix(rest, ".zip")
 	i := strings.LastIndexByte(rest, '-')
-	if !ok1 || !ok2 || i < 0 || !schoolID.MatchString(rest[:i]) {
+	if !ok1 || !ok2 || i < 0 || !validSchool(rest[:i]) {
 		return "", time.Time{}, false
 	}
 	d, err := time.Parse("20060102", rest[i+1:])

@@ -224,6 +224,8 @@ func TestWritePackageRejectsInput(t *testing.T) {
 	}{
 		{"school with a path", "../x", students},
 		{"school with a slash", "a/b", students},
+		{"school with a backslash", `a\b`, students},
+		{"hidden school", ".x", students},
 		{"empty school", "", students},
 		{"duplicate PESEL", "12345", append(slices.Clone(students), students[0])},
 	}
@@ -264,6 +266,7 @@ func TestParsePackageName(t *testing.T) {
 	}{
 		{PackageName("12345", asOf), "12345", true},
 		{PackageName("SP-12_x", asOf), "SP-12_x", true},
+		{PackageName("SP 7 Kraków", asOf), "SP 7 Kraków", true},
 		{"mlegitymacja-12345-2025091.zip", "", false},
 		{"mlegitymacja--20250915.zip", "", false},
 		{"other-12345-20250915.zip", "", false},
