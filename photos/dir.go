@@ -87,17 +87,7 @@ func NormalizeDir(ctx context.Context, inDir, outDir string, p Profile, workers 
 	g, ctx := errgroup.WithContext(ctx)
 	in := make(chan Job)
 	out := make(chan Result)
-	g.Go(func() error {
-		defer close(in)
-		for _, j := range jobs {
-			select {
-			case in <- j:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
+	g.Go(func() error { return Feed(ctx, jobs, in) })
 	Process(ctx, g, Config{Dir: outDir, Profile: p, Workers: workers, Options: opt}, in, out)
 	for r := range out {
 		if r.Code != "" {

@@ -97,6 +97,20 @@ func Process(ctx context.Context, g *errgroup.Group, cfg Config, in <-chan Job, 
 	}
 }
 
+// Feed sends jobs to in and closes it, giving up when ctx is done: the
+// sending stage in front of Process.
+func Feed(ctx context.Context, jobs []Job, in chan<- Job) error {
+	defer close(in)
+	for _, j := range jobs {
+		select {
+		case in <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
 // processOne normalises one job and writes its output. The error is an
 // output-folder failure; photo problems are in the Result.
 func processOne(cfg Config, j Job) (Result, error) {

@@ -31,17 +31,7 @@ func runProcess(t *testing.T, cfg Config, jobs []Job) (map[string]Result, error)
 	t.Helper()
 	g, ctx := errgroup.WithContext(context.Background())
 	in, out := make(chan Job), make(chan Result)
-	g.Go(func() error {
-		defer close(in)
-		for _, j := range jobs {
-			select {
-			case in <- j:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
+	g.Go(func() error { return Feed(ctx, jobs, in) })
 	Process(ctx, g, cfg, in, out)
 	got := map[string]Result{}
 	for r := range out {
