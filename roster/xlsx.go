@@ -11,6 +11,13 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// minNumericPESEL is the shortest number taken as a PESEL that lost its
+// leading zeros: students born 2000–2009 have PESELs starting 0, and those
+// born in 2000 start 00, so a spreadsheet keeps 10 or 9 digits. A shorter
+// number is not a PESEL with zeros lost, and is left as it is (the validator
+// then rejects it as PESEL_LENGTH rather than guessing digits).
+const minNumericPESEL = 9
+
 // notePESELPadded is the Record note for a PESEL repaired from a number.
 const notePESELPadded = "PESEL stored as a number; leading zero restored"
 
@@ -126,8 +133,9 @@ func (b *book) readSheet(ctx context.Context, sheet, name string, scan *headerSc
 // into Record text:
 //   - a formula: "=" and the formula text, never its result;
 //   - a number in a date column with a date format: RRRR-MM-DD;
-//   - a number in the PESEL column that is a whole number of at most 11
-//     digits: the digits, left-padded with zeros to 11 (noted when padded);
+//   - a number in the PESEL column that is a whole number of 9 or 10
+//     digits: the digits, left-padded with zeros to 11 (noted); shorter
+//     numbers are kept as they are (see minNumericPESEL);
 //     more digits are kept as they are, never cut or invented;
 //   - any other whole number: its integer text (1000, not 1.0E+3);
 //   - text: unchanged.
@@ -174,7 +182,7 @@ func (b *book) typedCell(sheet string, row, i int, f Field, v string) (string, s
 		return strconv.FormatFloat(n, 'f', -1, 64), "", nil
 	}
 	s := strconv.FormatInt(int64(n), 10)
-	if f == FieldPESEL && n >= 0 && len(s) < 11 {
+	if f == FieldPESEL && n >= 0 && len(s) >= minNumericPESEL && len(s) < 11 {
 		return strings.Repeat("0", 11-len(s)) + s, notePESELPadded, nil
 	}
 	return s, "", nil

@@ -294,9 +294,15 @@ func writePhoto(path, kind string, seed int) {
 		must(jpeg.Encode(&b, portrait(600, 800, seed), nil))
 		must(os.WriteFile(path, b.Bytes()[:b.Len()/3], 0o644))
 	case "bomb":
-		// The header of a 60000x60000 JPEG: must be refused before decoding.
-		bomb := []byte{0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0xEA, 0x60, 0xEA, 0x60, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9}
-		must(os.WriteFile(path, bomb, 0o644))
+		// A small JPEG whose header claims 60000x60000 pixels: it must be
+		// refused before decoding (a decompression bomb).
+		var b bytes.Buffer
+		must(jpeg.Encode(&b, portrait(64, 80, seed), nil))
+		data := b.Bytes()
+		sof := bytes.Index(data, []byte{0xFF, 0xC0})
+		binary.BigEndian.PutUint16(data[sof+5:], 60000)
+		binary.BigEndian.PutUint16(data[sof+7:], 60000)
+		must(os.WriteFile(path, data, 0o644))
 	case "empty":
 		must(os.WriteFile(path, nil, 0o644))
 	case "small":

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlegit/mlegit/codes"
+	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/export/exporttest"
+)
+
+// TestPortalRoundTrip runs verify, portal-sim and codes import in-process
+// on a package of mobywatel-sized photos.
+func TestPortalRoundTrip(t *testing.T) {
+	asOf := time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)
+	students := exporttest.Students(3)
+	photos := t.TempDir()
+	for i, s := range students {
+		if err := os.WriteFile(filepath.Join(photos, string(s.PESEL)+".jpg"), exporttest.JPEG(t, 480, 600, i+1), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	pkg, err := export.WritePackage(out, "sp7-demo", asOf, students, photos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codesFile := filepath.Join(t.TempDir(), "kody.csv")
+
+	steps := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"verify", []string{"verify", "--package", pkg}, exitOK},
+		{"verify against a stricter profile", []string{"verify", "--package", pkg, "--profile", "uonet"}, exitRejected},
+		{"verify without a package", []string{"verify"}, exitUsage},
+		{"portal-sim", []string{"portal-sim", "--package", pkg, "--out", codesFile, "--as-of", "2026-09-15"}, exitOK},
+		{"codes import", []string{"codes", "import", "--file", codesFile, "--out", out, "--as-of", "2026-09-16"}, exitOK},
+		{"codes import again", []string{"codes", "import", "--file", codesFile, "--out", out, "--as-of", "2026-09-16"}, exitOK},
+		{"codes import after expiry", []string{"codes", "import", "--file", codesFile, "--out", out, "--as-of", "2026-12-16"}, exitRejected},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			code, stdout, stderr := mlegit(t, s.args...)
+			if code != s.want {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, s.want, stdout, stderr)
+			}
+			if m := fullPESEL.FindString(stdout + stderr); m != "" {
+				t.Errorf("full PESEL %s printed", m)
+			}
+			if data, err := os.ReadFile(codesFile); err == nil {
+				for _, line := range strings.Split(string(data), "\n")[1:] {
+					if f := strings.Split(line, ";"); len(f) > 2 && strings.Contains(stdout+stderr, f[2]) {
+						t.Errorf("activation code printed")
+					}
+				}
+			}
+		})
+	}
+	store, err := codes.Load(codes.StorePath(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(store.Entries) != 3 || store.School != "sp7-demo" || store.SchoolName == "" || !store.Entries[0].Simulated {
+		t.Errorf("store %+v", store)
+	}
+}

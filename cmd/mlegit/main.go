@@ -1,0 +1,86 @@
+// Command mlegit enrols a school's students into mLegitymacja, the Polish
+// digital school ID: it validates the roster, normalises photos, builds the
+// upload package for the national portal and prints pickup slips.
+//
+// Exit codes (for cron):
+//
+//	0  every student accepted
+//	1  fatal: nothing usable was written (unreadable rosters, output not writable)
+//	2  usage or configuration error
+//	3  the batch completed, but at least one student was rejected
+//	4  another run holds the school's lock
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mlegit/mlegit/config"
+)
+
+// Exit codes; see the package comment.
+const (
+	exitOK       = 0
+	exitFatal    = 1
+	exitUsage    = 2
+	exitRejected = 3
+	exitLocked   = 4
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and turns its error into an exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globalOptions{stdout: stdout, stderr: stderr}
+	root := newRootCommand(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil && code != exitRejected {
+		fmt.Fprintln(stderr, "mlegit:", err)
+	}
+	return code
+}
+
+// exitError carries a chosen exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf reports a mistake in the command line or configuration.
+func usageErrorf(format string, a ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
+}
+
+// errRejected ends a run that completed with rejections.
+var errRejected = &exitError{code: exitRejected, err: errors.New("some students were rejected")}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, config.ErrInvalid):
+		return exitUsage
+	}
+	return exitFatal
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mlegit/mlegit/report"
+)
+
+// samples is the bundled synthetic school, relative to this package.
+const samples = "../../samples"
+
+// mlegit runs the command line in-process and returns its exit code and
+// what it printed.
+func mlegit(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"--config", filepath.Join(samples, "..", "config.yaml")}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func readSummary(t *testing.T, dir string) report.Summary {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, report.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s report.Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// fullPESEL matches eleven digits in a row: a full PESEL must never be
+// printed or logged.
+var fullPESEL = regexp.MustCompile(`\b\d{11}\b`)
+
+func TestRunSamplesSameSummaryInEveryFormat(t *testing.T) {
+	var first *report.Summary
+	for _, f := range []string{"uczniowie-utf8.csv", "uczniowie-cp1250.csv", "uczniowie.xlsx"} {
+		t.Run(f, func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := mlegit(t, "run", "--roster", filepath.Join(samples, "roster", f),
+				"--out", out, "--as-of", "2026-09-15")
+			if code != exitRejected {
+				t.Fatalf("exit %d, want %d (samples hold rejected rows); stderr:\n%s", code, exitRejected, stderr)
+			}
+			if m := fullPESEL.FindString(stdout + stderr); m != "" {
+				t.Errorf("full PESEL %s printed", m)
+			}
+			s := readSummary(t, out)
+			if s.Students != 29 || s.Accepted+s.Rejected != s.Students {
+				t.Errorf("counts: %d students, %d accepted, %d rejected", s.Students, s.Accepted, s.Rejected)
+			}
+			want := map[string]bool{"PESEL_CHECKSUM": true, "PESEL_BIRTHDATE_MISMATCH": true, "CARD_MISSING": true,
+				"CARD_EXPIRED": true, "NAME_INVALID": true, "DUPLICATE_PESEL": true, "PESEL_LENGTH": true}
+			for _, r := range s.Rejections {
+				delete(want, string(r.Code))
+				if r.Row < 2 || r.File != f {
+					t.Errorf("rejection located at %s:%d", r.File, r.Row)
+				}
+			}
+			if len(want) > 0 {
+				t.Errorf("codes never reported: %v", want)
+			}
+			if first == nil {
+				first = &s
+				return
+			}
+			if got, want := rejectionKeys(s), rejectionKeys(*first); got != want {
+				t.Errorf("rejections differ from the first format:\n%s\nvs\n%s", got, want)
+			}
+			if s.Accepted != first.Accepted {
+				t.Errorf("accepted %d, first format %d", s.Accepted, first.Accepted)
+			}
+		})
+	}
+}
+
+// rejectionKeys renders the parts of rejections that do not depend on the
+// file format (row numbers do: the XLSX has a title row).
+func rejectionKeys(s report.Summary) string {
+	var b strings.Builder
+	for _, r := range s.Rejections {
+		b.WriteString(string(r.Code) + " " + r.PESEL + " " + r.Name + " " + r.Class + "\n")
+	}
+	return b.String()
+}
+
+func TestRunOutputIsPrivate(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "wynik")
+	mlegit(t, "run", "--roster", filepath.Join(samples, "roster", "uczniowie-utf8.csv"), "--out", out, "--as-of", "2026-09-15")
+	err := filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o600)
+		if fi.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+		if !fi.IsDir() && strings.HasPrefix(fi.Name(), ".") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("Nazwisko;Imię;PESEL;Numer legitymacji;Data ważności legitymacji\n"+
+		"Kamiński;Paweł;11210110089;1/2024;31.08.2027\n"), 0o600)
+	broken := filepath.Join(dir, "broken.csv")
+	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
+	cases := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"all accepted", []string{"run", "--roster", good, "--out", filepath.Join(dir, "o1"), "--as-of", "2026-09-15"}, exitOK},
+		{"expired by as-of", []string{"run", "--roster", good, "--out", filepath.Join(dir, "o2"), "--as-of", "2027-09-01"}, exitRejected},
+		{"no roster", []string{"run", "--out", filepath.Join(dir, "o3")}, exitUsage},
+		{"bad as-of", []string{"run", "--roster", good, "--as-of", "15.09.2026"}, exitUsage},
+		{"unknown flag", []string{"run", "--nope"}, exitUsage},
+		{"unknown command", []string{"frobnicate"}, exitUsage},
+		{"only file lacks columns", []string{"run", "--roster", broken, "--out", filepath.Join(dir, "o4")}, exitFatal},
+		{"missing file", []string{"run", "--roster", filepath.Join(dir, "nope.csv"), "--out", filepath.Join(dir, "o5")}, exitFatal},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := mlegit(t, c.args...)
+			if code != c.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, c.want, stderr)
+			}
+		})
+	}
+}
+
+func TestRunBrokenFileDoesNotStopOthers(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("Nazwisko;Imię;PESEL;Numer legitymacji\nKamiński;Paweł;11210110089;1/2024\n"), 0o600)
+	broken := filepath.Join(dir, "broken.csv")
+	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
+	out := filepath.Join(dir, "out")
+	code, _, _ := mlegit(t, "run", "--roster", broken, "--roster", good, "--out", out, "--as-of", "2026-09-15")
+	if code != exitOK {
+		t.Errorf("exit %d, want 0: the good file's student is accepted", code)
+	}
+	s := readSummary(t, out)
+	if s.Accepted != 1 || len(s.Files) != 2 || s.Files[0].Error == "" || !strings.Contains(s.Files[0].Komunikat, "PESEL") {
+		t.Errorf("summary %+v", s)
+	}
+}
+
+func TestRunSamplesWithPhotos(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := mlegit(t, "run", "--roster", filepath.Join(samples, "roster", "uczniowie-utf8.csv"),
+		"--photos", filepath.Join(samples, "photos"), "--out", out, "--as-of", "2026-09-15", "--workers", "2")
+	if code != exitRejected {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	s := readSummary(t, out)
+	want := map[string]string{
+		"Mazur Jan":              "PHOTO_AMBIGUOUS",
+		"Krawczyk Aleksander":    "PHOTO_TOO_LARGE",
+		"Piotrowska Oliwia":      "PHOTO_UNREADABLE",
+		"Grabowski Stanisław":    "PHOTO_UNREADABLE",
+		"Pawłowska-Żak Gabriela": "PHOTO_TOO_SMALL",
+		"Stępień Marcel":         "PHOTO_MISSING",
+	}
+	for _, r := range s.Rejections {
+		if want[r.Name] == string(r.Code) {
+			delete(want, r.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("photo rejections not reported: %v", want)
+	}
+	if len(s.UnmatchedPhotos) != 1 || s.UnmatchedPhotos[0] != "Nieznany Uczeń 9z.jpg" {
+		t.Errorf("unmatched photos %v", s.UnmatchedPhotos)
+	}
+	// Hostile but usable photos (rotated, PNG named .jpg, grayscale) are accepted.
+	for _, r := range s.Rejections {
+		switch r.Name {
+		case "Dudek Pola", "Król Amelia", "Michalski Wojciech":
+			t.Errorf("%s rejected: %s", r.Name, r.Code)
+		}
+	}
+	photosOut, _ := os.ReadDir(filepath.Join(out, "photos"))
+	if len(photosOut) != s.Accepted {
+		t.Errorf("%d photos written for %d accepted students", len(photosOut), s.Accepted)
+	}
+	if s.Package == "" {
+		t.Fatal("no package named in the summary")
+	}
+	if _, err := os.Stat(filepath.Join(out, "package", s.Package)); err != nil {
+		t.Errorf("package: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sio", "legitymacje.csv")); err != nil {
+		t.Errorf("SIO file: %v", err)
+	}
+}

@@ -1,0 +1,169 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/photos"
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/rules"
+	"github.com/mlegit/mlegit/student"
+)
+
+// photoStage hands the validated school to cfg.Photos, or passes every
+// verdict through untouched when the run has no photo stage.
+func photoStage(ctx context.Context, cfg Config, in <-chan *Verdict, out chan<- *Verdict) ([]string, error) {
+	var batch []*Verdict
+	for v := range in {
+		batch = append(batch, v)
+	}
+	if cfg.Photos != nil {
+		cfg.Progress.Stage("photos", countAccepted(batch))
+		return cfg.Photos.Run(ctx, batch, out)
+	}
+	defer close(out)
+	return nil, sendAll(ctx, out, batch)
+}
+
+func sendAll(ctx context.Context, out chan<- *Verdict, vs []*Verdict) error {
+	for _, v := range vs {
+		select {
+		case out <- v:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func countAccepted(vs []*Verdict) int {
+	n := 0
+	for _, v := range vs {
+		if v.Accepted() {
+			n++
+		}
+	}
+	return n
+}
+
+// Photos is the photo stage: it matches the files in SourceDir to the
+// students and normalises each matched photo in a bounded worker pool
+// into Config.Dir as <PESEL>.jpg.
+type Photos struct {
+	SourceDir string
+	Config    photos.Config
+	Progress  Progress // nil: none
+}
+
+// Run implements PhotoStage.
+func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([]string, error) {
+	defer close(out)
+	prog := p.Progress
+	if prog == nil {
+		prog = nopProgress{}
+	}
+	entries, err := os.ReadDir(p.SourceDir)
+	if err != nil {
+		return nil, fmt.Errorf("listing photos: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			files = append(files, e.Name())
+		}
+	}
+	sort.Strings(files)
+
+	// Rejected students take part in matching too, so that their photos are
+	// not reported as matching nobody; their matches are then ignored.
+	byRow := make(map[string]*Verdict, len(in))
+	people := make([]student.Student, 0, len(in))
+	for _, v := range in {
+		byRow[rowKey(v.Record.File, v.Record.Row)] = v
+		people = append(people, identity(v))
+	}
+	m := photos.Match(people, files)
+	for _, r := range m.Rejected {
+		if v := byRow[rowKey(r.File, r.Row)]; v != nil && v.Accepted() {
+			v.Rejections = append(v.Rejections, rules.Reject(v.Record, r.Code, r.Detail))
+		}
+	}
+	var ready []*Verdict
+	var jobs []photos.Job
+	for _, mt := range m.Matched {
+		v := byRow[rowKey(mt.Student.File, mt.Student.Row)]
+		if v != nil && v.Accepted() {
+			jobs = append(jobs, photos.Job{Student: v.Student, Source: p.SourceDir + string(os.PathSeparator) + mt.File})
+		}
+	}
+	matched := make(map[*Verdict]bool, len(jobs))
+	for _, j := range jobs {
+		matched[byRow[rowKey(j.Student.File, j.Student.Row)]] = true
+	}
+	for _, v := range in {
+		if !matched[v] {
+			if v.Accepted() {
+				// Accepted but no job: Match must have rejected it.
+				v.Rejections = append(v.Rejections, rules.Reject(v.Record, reject.PhotoMissing, ""))
+			}
+			ready = append(ready, v)
+		}
+	}
+	if err := sendAll(ctx, out, ready); err != nil {
+		return nil, err
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	jobCh := make(chan photos.Job)
+	results := make(chan photos.Result)
+	g.Go(func() error {
+		defer close(jobCh)
+		for _, j := range jobs {
+			select {
+			case jobCh <- j:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	photos.Process(gctx, g, p.Config, jobCh, results)
+	g.Go(func() error {
+		for r := range results {
+			v := byRow[rowKey(r.Student.File, r.Student.Row)]
+			if r.Code != "" {
+				rej := rules.Reject(v.Record, r.Code, r.Detail)
+				v.Rejections = append(v.Rejections, rej)
+			}
+			prog.Done(1)
+			select {
+			case out <- v:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("photo stage: %w", err)
+	}
+	return m.Unmatched, nil
+}
+
+func rowKey(file string, row int) string { return fmt.Sprintf("%s:%d", file, row) }
+
+// identity is the student as matching sees it: the parsed student when
+// accepted, else what the roster row says.
+func identity(v *Verdict) student.Student {
+	if v.Accepted() {
+		return v.Student
+	}
+	r := v.Record
+	return student.Student{PESEL: pesel.PESEL(r.PESEL), Surname: r.Surname, FirstName: r.FirstName,
+		SecondName: r.SecondName, Class: r.Class, File: r.File, Row: r.Row}
+}

@@ -1,0 +1,176 @@
+// Package pipeline runs one school through mlegit's stages, connected by
+// channels in the errgroup style:
+//
+//	read roster(s) → validate → photos → collect → package → reports
+//
+// Each stage is one goroutine (the photo stage a bounded pool) that owns and
+// closes its output channel. A student travels as a verdict: accepted with
+// its parsed data, or rejected with every reason found. Bad input never
+// stops the batch; only failures to write the output (or a cancelled
+// context) end the run with an error, and Run hides all of it behind one
+// blocking call.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/report"
+	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/student"
+)
+
+// Config is one school's run.
+type Config struct {
+	School     string    // school identifier, used in file names
+	SchoolName string    // printed on documents
+	AsOf       time.Time // the date the rules are judged on
+	Rosters    []string  // roster files (CSV or XLSX)
+	OutDir     string    // where everything is written
+	Profile    string    // photo profile name, for the summary
+	Roster     *roster.Options
+
+	Photos PhotoStage // nil: no photo stage (roster-only validation)
+	Pack   PackStage  // nil: no upload package
+
+	Progress Progress     // nil: no progress reporting
+	Log      *slog.Logger // nil: slog.Default()
+}
+
+// Progress is told about work as it happens, e.g. to drive a progress bar.
+// Implementations must be safe for concurrent use.
+type Progress interface {
+	// Stage announces a stage and how many items it expects (-1: unknown).
+	Stage(name string, total int)
+	// Done reports n more items finished in the current stage.
+	Done(n int)
+}
+
+// Verdict is one roster row on its way through the stages.
+type Verdict struct {
+	Record     roster.Record
+	Student    student.Student // valid only when Rejections is empty
+	Rejections []reject.Rejection
+}
+
+// Accepted reports whether no stage has rejected the student.
+func (v *Verdict) Accepted() bool { return len(v.Rejections) == 0 }
+
+// Result is what a run produced.
+type Result struct {
+	Summary  report.Summary
+	Accepted []student.Student
+	// RostersRead counts roster files read successfully; zero means the
+	// run had nothing to work on.
+	RostersRead int
+}
+
+// PhotoStage matches and normalises photos. Run receives every verdict
+// (after validation, as a complete batch, because matching needs the whole
+// school), must forward every verdict to out — rejecting accepted ones
+// whose photo fails — and close out. Unmatched files it reports through
+// the returned slice. A returned error ends the run.
+type PhotoStage interface {
+	Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (unmatched []string, err error)
+}
+
+// PackStage builds the upload package from the accepted students and
+// returns its path.
+type PackStage interface {
+	Pack(ctx context.Context, accepted []student.Student) (string, error)
+}
+
+// Run processes one school and writes its reports into cfg.OutDir. It
+// returns an error only when the run could not complete (output not
+// writable, context cancelled); rejected students are in the Result.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = nopProgress{}
+	}
+	res := &Result{Summary: report.Summary{
+		School:  cfg.School,
+		AsOf:    cfg.AsOf.Format(time.DateOnly),
+		Profile: cfg.Profile,
+	}}
+
+	g, gctx := errgroup.WithContext(ctx)
+	records := make(chan roster.Record, 64)
+	validated := make(chan *Verdict, 64)
+	final := make(chan *Verdict, 64)
+
+	g.Go(func() error {
+		defer close(records)
+		files, err := readRosters(gctx, cfg, records)
+		res.Summary.Files = files
+		return err
+	})
+	g.Go(func() error {
+		defer close(validated)
+		return validate(gctx, cfg.AsOf, records, validated)
+	})
+	var unmatched []string
+	g.Go(func() (err error) {
+		unmatched, err = photoStage(gctx, cfg, validated, final)
+		return err
+	})
+	g.Go(func() error {
+		collect(final, res)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res.Summary.UnmatchedPhotos = unmatched
+	for _, f := range res.Summary.Files {
+		if f.Error == "" {
+			res.RostersRead++
+		}
+	}
+
+	if cfg.Pack != nil && len(res.Accepted) > 0 {
+		cfg.Progress.Stage("package", -1)
+		path, err := cfg.Pack.Pack(ctx, res.Accepted)
+		if err != nil {
+			return nil, fmt.Errorf("building upload package: %w", err)
+		}
+		res.Summary.Package = filepath.Base(path)
+	}
+	if err := report.Write(cfg.OutDir, &res.Summary); err != nil {
+		return nil, fmt.Errorf("writing reports: %w", err)
+	}
+	cfg.Log.Info("school done", "school", cfg.School, "students", res.Summary.Students,
+		"accepted", res.Summary.Accepted, "rejected", res.Summary.Rejected)
+	return res, nil
+}
+
+// collect drains the last stage into the result.
+func collect(in <-chan *Verdict, res *Result) {
+	for v := range in {
+		res.Summary.Students++
+		for _, n := range v.Record.Notes {
+			res.Summary.Warnings = append(res.Summary.Warnings,
+				report.Warning{File: v.Record.File, Row: v.Record.Row, Message: n})
+		}
+		if v.Accepted() {
+			res.Summary.Accepted++
+			res.Accepted = append(res.Accepted, v.Student)
+			continue
+		}
+		res.Summary.Rejected++
+		res.Summary.Rejections = append(res.Summary.Rejections, v.Rejections...)
+	}
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Stage(string, int) {}
+func (nopProgress) Done(int)          {}
