@@ -63,7 +63,7 @@ func TestPNGOrientation(t *testing.T) {
 	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(exifBlock(6, true))))
 	chunk = append(chunk, "eXIf"...)
 	chunk = append(chunk, exifBlock(6, true)...)
-	chunk = append(chunk, 0, 0, 0, 0) // CRC (not checked by the reader)
+	chunk = append(chunk, 0, 0, 0, 0)                                             // CRC (not checked by the reader)
 	withChunk := append(append(append([]byte{}, p[:33]...), chunk...), p[33:]...) // after IHDR
 	if got := pngOrientation(withChunk); got != 6 {
 		t.Errorf("eXIf chunk: orientation %d, want 6", got)
