@@ -1,0 +1,39 @@
+// Package jpegscale decodes baseline JPEG images straight into a reduced
+// size, for callers that only need a small picture of a large photo.
+//
+// Decoding a 12 MP photo in full and then shrinking it spends most of its time
+// on pixels that are thrown away. This package entropy-decodes the DCT
+// coefficients of every block but runs a reduced inverse DCT that produces
+// the small picture directly.
+//
+// Terms:
+//
+//   - Block: an 8x8 tile of one colour component, stored in the file as 64
+//     quantised DCT coefficients.
+//   - MCU (minimum coded unit): the group of blocks the encoder interleaves
+//     in the stream; for 4:2:0 it is four luma blocks, one Cb and one Cr block,
+//     covering 16x16 pixels.
+//   - denom: the scale denominator, one of 1, 2, 4 or 8. A W x H image is
+//     decoded to ceil(W/denom) x ceil(H/denom) pixels; every block becomes
+//     (8/denom) x (8/denom) pixels.
+//   - Reduced IDCT: the inverse DCT evaluated as the box average of denom x
+//     denom output pixels. Averaging the 8-point IDCT basis functions over
+//     runs of denom samples gives a smaller (8/denom)-point transform whose
+//     matrix is the mean of the full one's rows; several of its columns
+//     vanish (frequency 4 at denom 2; frequencies 2, 4, 6 at denom 4; all
+//     but DC at denom 8), so those coefficients need no arithmetic at all. At
+//     denom 8 each block becomes its mean, DC/8 + 128.
+//
+// Output: a 3-component image is returned as an *image.YCbCr whose
+// SubsampleRatio is the file's (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0);
+// scaling keeps the ratio because luma and chroma blocks shrink by the same
+// factor. A 1-component image is returned as an *image.Gray.
+//
+// Scope: baseline and extended sequential Huffman-coded 8-bit JPEGs with one
+// or three (YCbCr) components, interleaved or not, with restart intervals.
+// Valid files outside that scope — progressive, arithmetic-coded, lossless,
+// hierarchical, 12-bit, CMYK/YCCK, RGB-coded, unusual sampling layouts, or
+// images above the pixel limit — yield an [UnsupportedError], so the caller
+// can fall back to image/jpeg. Malformed or truncated data yields a
+// [FormatError].
+package jpegscale

@@ -1,0 +1,242 @@
+package jpegscale
+
+// zigzag maps the position of a coefficient in the stream (zigzag order,
+// Figure A.6) to its natural row-major index v*8+u.
+var zigzag = [64]uint8{
+	0, 1, 8, 16, 9, 2, 3, 10,
+	17, 24, 32, 25, 18, 11, 4, 5,
+	12, 19, 26, 33, 40, 48, 41, 34,
+	27, 20, 13, 6, 7, 14, 21, 28,
+	35, 42, 49, 56, 57, 50, 43, 36,
+	29, 22, 15, 23, 30, 37, 44, 51,
+	58, 59, 52, 45, 38, 31, 39, 46,
+	53, 60, 61, 54, 47, 55, 62, 63,
+}
+
+// scanComp is a component as coded in the current scan.
+type scanComp struct {
+	c      *component
+	dc, ac *huffTable
+	q      *[64]int32
+	pred   int32 // DC predictor (F.2.1.3.1)
+}
+
+// processSOS parses a scan header (B.2.3) and decodes the scan that follows.
+func (d *decoder) processSOS(seg []byte) error {
+	if !d.sofSeen {
+		return FormatError("SOS before SOF")
+	}
+	if len(seg) < 1 {
+		return FormatError("short SOS segment")
+	}
+	ns := int(seg[0])
+	if ns < 1 || ns > d.ncomp || len(seg) != 4+2*ns {
+		return FormatError("bad SOS segment")
+	}
+	var sc [4]scanComp
+	for i := 0; i < ns; i++ {
+		id, td, ta := seg[1+2*i], seg[2+2*i]>>4, seg[2+2*i]&15
+		ci := -1
+		for j := 0; j < d.ncomp; j++ {
+			if d.comp[j].id == id {
+				ci = j
+			}
+		}
+		if ci < 0 {
+			return FormatError("unknown component in SOS")
+		}
+		for j := 0; j < i; j++ {
+			if sc[j].c == &d.comp[ci] {
+				return FormatError("repeated component in SOS")
+			}
+		}
+		c := &d.comp[ci]
+		if td > 3 || ta > 3 || !d.huff[0][td].defined || !d.huff[1][ta].defined {
+			return FormatError("undefined Huffman table")
+		}
+		if !d.quantSet[c.tq] {
+			return FormatError("undefined quantisation table")
+		}
+		sc[i] = scanComp{c: c, dc: &d.huff[0][td], ac: &d.huff[1][ta], q: &d.quant[c.tq]}
+		c.scanned = true
+	}
+	if d.img == nil {
+		if err := d.allocate(); err != nil {
+			return err
+		}
+	}
+	return d.decodeScan(sc[:ns])
+}
+
+// decodeScan decodes the entropy-coded data of one scan (F.2.2), writing
+// each reduced block into its component's plane, and leaves d.pos at the
+// marker after the scan.
+func (d *decoder) decodeScan(sc []scanComp) error {
+	d.br = bitReader{data: d.data, pos: d.pos}
+	mcusX, mcusY := d.mcusX, d.mcusY
+	if len(sc) == 1 {
+		// Non-interleaved: one block per MCU, only the component's own
+		// blocks are coded (A.2.2).
+		mcusX, mcusY = sc[0].c.blocksX, sc[0].c.blocksY
+	}
+	mcu, nextRST := 0, byte(rst0Marker)
+	for my := 0; my < mcusY; my++ {
+		for mx := 0; mx < mcusX; mx++ {
+			if d.restartInterval > 0 && mcu > 0 && mcu%d.restartInterval == 0 {
+				if err := d.restart(nextRST); err != nil {
+					return err
+				}
+				nextRST = rst0Marker + (nextRST-rst0Marker+1)&7
+				for i := range sc {
+					sc[i].pred = 0
+				}
+			}
+			mcu++
+			for i := range sc {
+				s := &sc[i]
+				if len(sc) == 1 {
+					if err := d.block(s, mx, my); err != nil {
+						return err
+					}
+					continue
+				}
+				for v := 0; v < s.c.v; v++ {
+					for h := 0; h < s.c.h; h++ {
+						if err := d.block(s, mx*s.c.h+h, my*s.c.v+v); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		if d.br.overrun() {
+			return errTruncated
+		}
+	}
+	if d.br.overrun() {
+		return errTruncated
+	}
+	d.pos = d.br.pos
+	return nil
+}
+
+// restart checks that the interval just decoded stayed within its data,
+// then finds the expected RSTn marker and resynchronises the bit reader
+// after it (F.2.2.5, E.1.4).
+func (d *decoder) restart(want byte) error {
+	if d.br.overrun() {
+		return errTruncated
+	}
+	d.pos = d.br.pos
+	d.br.reset()
+	m, err := d.nextMarker()
+	if err != nil {
+		return err
+	}
+	if m != want {
+		return FormatError("bad RST marker")
+	}
+	d.br.pos = d.pos
+	return nil
+}
+
+// block decodes the block at (bx, by) of component s and writes its
+// (8/denom)-square reduced picture into the component's plane.
+func (d *decoder) block(s *scanComp, bx, by int) error {
+	br := &d.br
+	if br.n < 32 {
+		br.fill()
+	}
+	t, err := br.decodeHuff(s.dc)
+	if err != nil {
+		return err
+	}
+	if t > 11 {
+		return FormatError("bad DC magnitude category")
+	}
+	if t > 0 {
+		s.pred += br.receiveExtend(uint(t))
+	}
+	size := 8 / d.denom
+	c := s.c
+	dst := c.plane[by*size*c.stride+bx*size:]
+	if d.denom == 8 {
+		if err := br.skipAC(s.ac); err != nil {
+			return err
+		}
+		dst[0] = clampU8((int(s.pred*s.q[0]) + 4 + 128*8) >> 3)
+		return nil
+	}
+	blk := &d.blk
+	blk[0] = s.pred * s.q[0]
+	last := 0
+	for k := 1; k < 64; k++ {
+		if br.n < 32 {
+			br.fill()
+		}
+		sym, err := br.decodeHuff(s.ac)
+		if err != nil {
+			return err
+		}
+		r, z := int(sym>>4), uint(sym&15)
+		if z == 0 {
+			if r != 15 {
+				break // EOB
+			}
+			k += 15 // ZRL: sixteen zeros
+			continue
+		}
+		k += r
+		if k > 63 {
+			return FormatError("AC coefficient run past the block")
+		}
+		blk[zigzag[k]] = br.receiveExtend(z) * s.q[k]
+		last = k
+	}
+	switch d.denom {
+	case 1:
+		idct8x8(blk, last, dst, c.stride)
+	case 2:
+		idct4x4(blk, last, dst, c.stride)
+	default:
+		idct2x2(blk, last, dst, c.stride)
+	}
+	*blk = [64]int32{}
+	return nil
+}
+
+// skipAC decodes and discards the AC coefficients of a block, for the
+// DC-only picture at denom 8.
+func (b *bitReader) skipAC(ac *huffTable) error {
+	for k := 1; k < 64; k++ {
+		if b.n < 32 {
+			b.fill()
+		}
+		sym, err := b.decodeHuff(ac)
+		if err != nil {
+			return err
+		}
+		r, z := int(sym>>4), uint(sym&15)
+		if z == 0 {
+			if r != 15 {
+				return nil
+			}
+			k += 15
+			continue
+		}
+		k += r
+		b.skip(z)
+	}
+	return nil
+}
+
+// clampU8 clamps v to a byte.
+func clampU8(v int) byte {
+	if uint(v) > 255 {
+		if v < 0 {
+			return 0
+		}
+		return 255
+	}
+	return byte(v)
+}
