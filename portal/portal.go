@@ -38,7 +38,7 @@ type RejectedError struct {
 }
 
 func (e *RejectedError) Error() string {
-	return fmt.Sprintf("portal odrzucił paczkę: %d problem(ów), pierwszy: %s", len(e.Problems), e.Problems[0])
+	return fmt.Sprintf("portal odrzucił paczkę (liczba problemów: %d), pierwszy: %s", len(e.Problems), e.Problems[0])
 }
 
 // Shape of simulated codes.
