@@ -65,7 +65,7 @@ func runVerify(_ context.Context, opts verifyOptions, g *globalOptions, flags *p
 	}
 	g.log.Info("package verified", "problems", len(probs))
 	if len(probs) > 0 {
-		fmt.Fprintf(g.stdout, "Paczka ma %d problem(ów).\n", len(probs))
+		fmt.Fprintf(g.stdout, "Liczba problemów w paczce: %d.\n", len(probs))
 		return &exitError{code: exitRejected, err: fmt.Errorf("package has %d problems", len(probs))}
 	}
 	fmt.Fprintln(g.stdout, "Paczka jest poprawna.")
