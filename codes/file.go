@@ -2,6 +2,7 @@ package codes
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -81,5 +82,6 @@ func parseTime(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not RRRR-MM-DD or RRRR-MM-DD HH:MM", s)
+	// The value is not quoted: a shifted row may hold a code in this cell.
+	return time.Time{}, errors.New("not RRRR-MM-DD or RRRR-MM-DD HH:MM")
 }

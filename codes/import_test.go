@@ -71,6 +71,7 @@ func TestImportRejections(t *testing.T) {
 		{"code missing", p1 + ";Q;;2025-09-15;;1", reject.CodesFieldMissing},
 		{"short row", p1 + ";Q", reject.CodesFieldMissing},
 		{"generated bad", p1 + ";Q;C;15.09.2025;;1", reject.CodesDateInvalid},
+		{"code in a date column", p1 + ";Q;C;SECRET;;1", reject.CodesDateInvalid},
 		{"generated empty", p1 + ";Q;C;;2025-10-15;1", reject.CodesDateInvalid},
 		{"valid-until bad", p1 + ";Q;C;2025-09-15;2025-13-01;1", reject.CodesDateInvalid},
 		{"valid-until before generated", p1 + ";Q;C;2025-09-15;2025-09-01 10:00;1", reject.CodesDateInvalid},
@@ -94,7 +95,7 @@ func TestImportRejections(t *testing.T) {
 				if r.Row != 3 || r.File != "kody.csv" || r.Message != tc.want.Message() || strings.Contains(r.PESEL, p1) {
 					t.Errorf("rejection %+v", r)
 				}
-				if strings.Contains(r.Detail, "QR0") || strings.Contains(r.Detail, "CODE0") {
+				if strings.Contains(r.Detail, "QR0") || strings.Contains(r.Detail, "CODE0") || strings.Contains(r.Detail, "SECRET") {
 					t.Errorf("detail leaks a code: %q", r.Detail)
 				}
 			}
@@ -216,6 +217,14 @@ func TestUpdateMerges(t *testing.T) {
 	first := codesFile(t, p0+";A0;B0;2025-09-15;;1", p1+";A1;B1;2025-09-15;;1")
 	second := codesFile(t, p0+";N0;M0;2025-09-16;;0", p1+";O1;P1;2025-09-14;;0", p2+";A2;B2;2025-09-15;;0")
 
+	// A killed earlier save left its temporary file behind.
+	if err := os.MkdirAll(filepath.Dir(storePath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(filepath.Dir(storePath), ".codes.json.tmp-123")
+	if err := os.WriteFile(stale, []byte(`{"entr`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for i, file := range []string{first, second, second} { // the rerun must change nothing
 		in, _, err := Import(file, pkg, asOf, 0)
 		if err != nil {
@@ -236,6 +245,9 @@ func TestUpdateMerges(t *testing.T) {
 	want := []string{p0 + "=N0", p1 + "=A1", p2 + "=A2"} // newer wins, older is ignored
 	if !slices.Equal(qrs, want) {
 		t.Errorf("merged %v, want %v", qrs, want)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file still there: %v", err)
 	}
 	st2, err := os.Stat(storePath)
 	if err != nil {
