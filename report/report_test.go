@@ -1,0 +1,113 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mlegit/mlegit/reject"
+)
+
+func sample() *Summary {
+	return &Summary{
+		School: "sp7", AsOf: "2026-09-15", Profile: "mobywatel",
+		Students: 3, Accepted: 1, Rejected: 2,
+		Rejections: []reject.Rejection{
+			{File: "b.csv", Row: 4, PESEL: "1121*****89", Name: "=HYPERLINK(\"x\") Ola", Class: "1b",
+				Code: reject.NameInvalid, Message: reject.NameInvalid.Message()},
+			{File: "a.csv", Row: 7, PESEL: "0227*****24", Name: "Łęcka Żaneta", Class: "2a",
+				Code: reject.CardExpired, Message: reject.CardExpired.Message()},
+		},
+	}
+}
+
+func TestWriteSummaryJSON(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir, sample()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"school", "as_of", "profile", "students", "accepted", "rejected", "rejections", "warnings", "unmatched_photos"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+	if n, ok := m["students"].(float64); !ok || n != 3 {
+		t.Errorf("students = %v, want the integer 3", m["students"])
+	}
+	rs := m["rejections"].([]any)
+	if first := rs[0].(map[string]any); first["file"] != "a.csv" {
+		t.Errorf("rejections not sorted by file: first is %v", first["file"])
+	}
+	if w, ok := m["warnings"].([]any); !ok || len(w) != 0 {
+		t.Errorf("warnings = %v, want an empty list (not null)", m["warnings"])
+	}
+}
+
+func TestCSVForExcel(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, sample().Rejections); err != nil {
+		t.Fatal(err)
+	}
+	raw := b.String()
+	if !strings.HasPrefix(raw, "\uFEFF") {
+		t.Error("no UTF-8 BOM")
+	}
+	if !strings.Contains(raw, "\r\n") {
+		t.Error("no CRLF line ends")
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\uFEFF")))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(recs[0], "|") != "Plik|Wiersz|PESEL|Uczeń|Oddział|Kod|Powód" {
+		t.Errorf("header %v", recs[0])
+	}
+	if got := recs[1][3]; got != `'=HYPERLINK("x") Ola` {
+		t.Errorf("formula cell written as %q, want neutralised", got)
+	}
+	if got := recs[2][3]; got != "Łęcka Żaneta" {
+		t.Errorf("Polish letters: %q", got)
+	}
+}
+
+func TestXLSXReadsBackAsText(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, sample().Rejections); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Odrzuceni")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][6] != "Powód" {
+		t.Fatalf("rows %v", rows)
+	}
+	cell, _ := excelize.CoordinatesToCellName(4, 2)
+	if formula, _ := f.GetCellFormula("Odrzuceni", cell); formula != "" {
+		t.Errorf("cell %s holds a formula %q", cell, formula)
+	}
+	if rows[1][3] != `'=HYPERLINK("x") Ola` {
+		t.Errorf("cell text %q", rows[1][3])
+	}
+}
