@@ -16,10 +16,12 @@ import (
 // stay. Only a cancelled context is returned as an error.
 func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]report.FileStatus, error) {
 	var files []report.FileStatus
+	cfg.Progress.Stage("roster", -1)
 	for _, path := range cfg.Rosters {
 		st := report.FileStatus{File: filepath.Base(path)}
 		err := roster.ReadFile(ctx, path, cfg.Roster, func(r roster.Record) error {
 			st.Rows++
+			cfg.Progress.Done(1)
 			select {
 			case out <- r:
 				return nil
@@ -35,7 +37,6 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 			st.Komunikat = polishFileError(err)
 			cfg.Log.Warn("roster file failed", "file", st.File, "err", err)
 		}
-		cfg.Progress.Done(0)
 		files = append(files, st)
 	}
 	return files, nil

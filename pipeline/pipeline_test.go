@@ -1,0 +1,103 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/student"
+)
+
+const rosterText = "Nazwisko;Imię;PESEL;Numer legitymacji\n" +
+	"Kamiński;Paweł;11210110089;1/2024\n" +
+	"Nowak;Jan;11210110088;2/2024\n" + // checksum
+	"Wójcik;Ola;02270803624;3/2024\n" +
+	"Wójcik;Ala;02270803624;4/2024\n" // duplicate of the row above
+
+func writeRoster(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(p, []byte(rosterText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type countingProgress struct {
+	mu     sync.Mutex
+	stages []string
+	done   int
+}
+
+func (p *countingProgress) Stage(name string, total int) {
+	p.mu.Lock()
+	p.stages = append(p.stages, name)
+	p.mu.Unlock()
+}
+func (p *countingProgress) Done(n int) { p.mu.Lock(); p.done += n; p.mu.Unlock() }
+
+// packRecorder is an in-memory PackStage.
+type packRecorder struct{ got []student.Student }
+
+func (p *packRecorder) Pack(_ context.Context, s []student.Student) (string, error) {
+	p.got = s
+	return "/x/pkg.zip", nil
+}
+
+func TestRunVerdicts(t *testing.T) {
+	prog := &countingProgress{}
+	pack := &packRecorder{}
+	res, err := Run(context.Background(), Config{
+		School: "s", AsOf: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC),
+		Rosters: []string{writeRoster(t)}, OutDir: t.TempDir(),
+		Progress: prog, Pack: pack,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Summary
+	if s.Students != 4 || s.Accepted != 1 || s.Rejected != 3 {
+		t.Fatalf("counts %d/%d/%d", s.Students, s.Accepted, s.Rejected)
+	}
+	var dups int
+	for _, r := range s.Rejections {
+		if r.Code == reject.DuplicatePESEL {
+			dups++
+		}
+	}
+	if dups != 2 {
+		t.Errorf("%d DUPLICATE_PESEL rejections, want both rows", dups)
+	}
+	if len(pack.got) != 1 || pack.got[0].Surname != "Kamiński" || s.Package != "pkg.zip" {
+		t.Errorf("packed %v, summary package %q", pack.got, s.Package)
+	}
+	if prog.done != 4 || len(prog.stages) == 0 {
+		t.Errorf("progress: stages %v, done %d", prog.stages, prog.done)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, Config{School: "s", Rosters: []string{writeRoster(t)}, OutDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestRunOutputNotWritable(t *testing.T) {
+	// A path under a regular file fails even for root, who ignores
+	// folder permissions.
+	file := filepath.Join(t.TempDir(), "plik")
+	os.WriteFile(file, nil, 0o600)
+	_, err := Run(context.Background(), Config{School: "s", Rosters: []string{writeRoster(t)},
+		OutDir: filepath.Join(file, "out")})
+	if err == nil {
+		t.Error("no error writing reports under a regular file")
+	}
+}
