@@ -3,6 +3,7 @@ package slips
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -263,15 +264,20 @@ func (s slip) drawQR(pdf *fpdf.Fpdf, x, y float64) {
 	pdf.Rect(x-q, y-q, qrSideMM+2*q, qrSideMM+2*q, "F")
 	k := pdf.GetConversionRatio()
 	_, pageH := pdf.GetPageSize()
-	var b strings.Builder
-	b.WriteString("q 0 g\n")
+	b := make([]byte, 0, 32*len(s.qr.rects)+16)
+	b = append(b, "q 0 g\n"...)
 	for _, r := range s.qr.rects {
-		fmt.Fprintf(&b, "%.2f %.2f %.2f %.2f re\n",
-			(x+float64(r.x)*mod)*k, (pageH-y-float64(r.y)*mod)*k,
-			float64(r.w)*mod*k, -float64(r.h)*mod*k)
+		for _, v := range [4]float64{
+			(x + float64(r.x)*mod) * k, (pageH - y - float64(r.y)*mod) * k,
+			float64(r.w) * mod * k, -float64(r.h) * mod * k,
+		} {
+			b = strconv.AppendFloat(b, v, 'f', 2, 64)
+			b = append(b, ' ')
+		}
+		b = append(b, "re\n"...)
 	}
-	b.WriteString("f Q\n")
-	pdf.RawWriteStr(b.String())
+	b = append(b, "f Q\n"...)
+	pdf.RawWriteStr(string(b))
 }
 
 // drawWatermark lays "WZÓR — NIEWAŻNY" diagonally across the slip, light and
