@@ -37,7 +37,11 @@ type RejectedError struct {
 	Problems []export.Problem
 }
 
+// Error tells how many problems there were and shows the first.
 func (e *RejectedError) Error() string {
+	if len(e.Problems) == 0 {
+		return "portal odrzucił paczkę"
+	}
 	return fmt.Sprintf("portal odrzucił paczkę (liczba problemów: %d), pierwszy: %s", len(e.Problems), e.Problems[0])
 }
 
