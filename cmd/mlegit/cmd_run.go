@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/pipeline"
 	"github.com/mlegit/mlegit/roster"
 )
@@ -19,21 +23,36 @@ package, and write the reports into --out:
   summary.json     counts and every rejection (PESELs masked)
   odrzuceni.csv    rejections for the secretariat (Excel, Polish)
   odrzuceni.xlsx   the same as a workbook
+  photos/, package/, sio/   when --photos is given
 
 One bad row or file never stops the batch.
 
+With --all, run every school listed under 'schools:' in the config, at most
+--parallel at once, each into its own folder (its 'out', or --out/<id>), and
+write --out/district-summary.json. --shard i/n runs only the i-th of n
+deterministic slices of the list (see docs/scaling.md).
+
 Exit codes: 0 all accepted, 3 some rejected (the batch completed),
-2 usage/config error, 1 fatal (nothing usable written), 4 locked.`
+2 usage/config error, 1 fatal (nothing usable written), 4 locked,
+5 (--all) at least one school failed; the others completed.`
+
+// runOptions are the flags of run that are not configuration keys.
+type runOptions struct {
+	all      bool
+	shard    string
+	parallel int
+}
 
 func newRunCommand(g *globalOptions) *cobra.Command {
+	var opts runOptions
 	cmd := &cobra.Command{
 		Use:     "run --roster FILE [--roster FILE...] [--photos DIR] --out DIR",
 		Short:   "Validate a school's roster and photos and build the upload package",
 		Long:    runLong,
 		Args:    cobra.NoArgs,
-		Example: "  mlegit run --roster uczniowie.csv --photos zdjecia --out wynik --as-of 2026-09-15",
+		Example: "  mlegit run --roster uczniowie.csv --photos zdjecia --out wynik --as-of 2026-09-15\n  mlegit run --all --config powiat.yaml --out wyniki --shard 0/4",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRun(cmd.Context(), g, cmd)
+			return runRun(cmd.Context(), opts, g, cmd)
 		},
 	}
 	f := cmd.Flags()
@@ -44,10 +63,13 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	f.String("school", "szkola", "school identifier (used in file names)")
 	f.String("profile", "mobywatel", "photo profile (see mlegit profiles)")
 	f.Int("workers", 0, "photo workers (default: number of CPUs)")
+	f.BoolVar(&opts.all, "all", false, "run every school listed under 'schools:' in the config")
+	f.StringVar(&opts.shard, "shard", "", "with --all: run only shard i of n (i/n, 0 ≤ i < n)")
+	f.IntVar(&opts.parallel, "parallel", 2, "with --all: schools processed at once")
 	return cmd
 }
 
-func runRun(ctx context.Context, g *globalOptions, cmd *cobra.Command) error {
+func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.Command) error {
 	cfg, v, err := g.loadConfig(cmd)
 	if err != nil {
 		return err
@@ -56,51 +78,77 @@ func runRun(ctx context.Context, g *globalOptions, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if len(cfg.Rosters) == 0 {
+	env := &schoolEnv{g: g, cfg: cfg, v: v, asOf: asOf}
+	if opts.all {
+		return runDistrict(ctx, opts, env)
+	}
+	if opts.shard != "" {
+		return usageErrorf("--shard goes with --all")
+	}
+	s := district.School{ID: cfg.School, Name: cfg.SchoolName, Rosters: cfg.Rosters,
+		Photos: cfg.Photos, Profile: cfg.Profile, Out: cfg.Out}
+	if len(s.Rosters) == 0 {
 		return usageErrorf("no roster: give --roster FILE or 'roster:' in the config")
 	}
-	prof, err := lookupProfile(v, cfg.Profile)
+	res, err := env.runSchool(ctx, s, g.stderrIsTerminal())
 	if err != nil {
 		return err
 	}
-	pc := pipeline.Config{
-		School:     cfg.School,
-		SchoolName: cfg.SchoolName,
-		AsOf:       asOf,
-		Rosters:    cfg.Rosters,
-		OutDir:     cfg.Out,
-		Profile:    cfg.Profile,
-		Roster:     rosterOptions(cfg),
-		Log:        g.log,
-	}
-	if g.stderrIsTerminal() {
-		bar := newProgressBar(g.stderr)
-		defer bar.finish()
-		pc.Progress = bar
-	}
-	if cfg.Photos != "" {
-		photoDir := filepath.Join(cfg.Out, "photos")
-		pc.Photos = &pipeline.Photos{
-			SourceDir: cfg.Photos,
-			Config:    photoConfig(cfg, photoDir, prof),
-			Progress:  pc.Progress,
-		}
-		pc.Pack = &pipeline.Package{OutDir: cfg.Out, School: cfg.School, AsOf: asOf, PhotoDir: photoDir}
-	}
-	res, err := pipeline.Run(ctx, pc)
-	if err != nil {
-		return err
-	}
-	s := res.Summary
+	sum := res.Summary
 	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected; reports in %s\n",
-		s.School, s.Students, s.Accepted, s.Rejected, cfg.Out)
+		sum.School, sum.Students, sum.Accepted, sum.Rejected, s.Out)
 	if res.RostersRead == 0 {
-		return fmt.Errorf("no roster file could be read (see %s/summary.json)", cfg.Out)
+		return fmt.Errorf("no roster file could be read (see %s/summary.json)", s.Out)
 	}
-	if s.Rejected > 0 {
+	if sum.Rejected > 0 {
 		return errRejected
 	}
 	return nil
+}
+
+// schoolEnv is what every school of a run shares.
+type schoolEnv struct {
+	g    *globalOptions
+	cfg  *config.Config
+	v    *viper.Viper
+	asOf time.Time
+}
+
+// runSchool runs the pipeline for one school.
+func (e *schoolEnv) runSchool(ctx context.Context, s district.School, progress bool) (*pipeline.Result, error) {
+	profile := s.Profile
+	if profile == "" {
+		profile = e.cfg.Profile
+	}
+	prof, err := lookupProfile(e.v, profile)
+	if err != nil {
+		return nil, err
+	}
+	pc := pipeline.Config{
+		School:     s.ID,
+		SchoolName: s.Name,
+		AsOf:       e.asOf,
+		Rosters:    s.Rosters,
+		OutDir:     s.Out,
+		Profile:    profile,
+		Roster:     rosterOptions(e.cfg),
+		Log:        e.g.log.With("school", s.ID),
+	}
+	if progress {
+		bar := newProgressBar(e.g.stderr)
+		defer bar.finish()
+		pc.Progress = bar
+	}
+	if s.Photos != "" {
+		photoDir := filepath.Join(s.Out, "photos")
+		pc.Photos = &pipeline.Photos{
+			SourceDir: s.Photos,
+			Config:    photoConfig(e.cfg, photoDir, prof),
+			Progress:  pc.Progress,
+		}
+		pc.Pack = &pipeline.Package{OutDir: s.Out, School: s.ID, AsOf: e.asOf, PhotoDir: photoDir}
+	}
+	return pipeline.Run(ctx, pc)
 }
 
 // rosterOptions turns the config's column overrides into reader options.
@@ -114,3 +162,6 @@ func rosterOptions(cfg *config.Config) *roster.Options {
 	}
 	return o
 }
+
+// errSchoolsFailed ends a district run in which some school failed.
+var errSchoolsFailed = errors.New("at least one school failed")

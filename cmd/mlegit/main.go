@@ -9,6 +9,7 @@
 //	2  usage or configuration error
 //	3  the batch completed, but at least one student was rejected
 //	4  another run holds the school's lock
+//	5  run --all: at least one school failed; the others completed
 package main
 
 import (
@@ -30,6 +31,7 @@ const (
 	exitUsage    = 2
 	exitRejected = 3
 	exitLocked   = 4
+	exitPartial  = 5
 )
 
 func main() {

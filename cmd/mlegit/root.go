@@ -42,7 +42,8 @@ Exit codes:
   1  fatal: nothing usable was written
   2  usage or configuration error
   3  the batch completed, but at least one student was rejected
-  4  another run holds the school's lock`
+  4  another run holds the school's lock
+  5  run --all: at least one school failed; the others completed`
 
 func newRootCommand(g *globalOptions) *cobra.Command {
 	root := &cobra.Command{
@@ -71,6 +72,9 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newVerifyCommand(g),
 		newCodesCommand(g),
 		newPortalSimCommand(g),
+		newSlipsCommand(g),
+		newPickupCommand(g),
+		newRegisterCommand(g),
 	)
 	return root
 }

@@ -214,3 +214,61 @@ func TestRunSamplesWithPhotos(t *testing.T) {
 		t.Errorf("SIO file: %v", err)
 	}
 }
+
+func TestRunDistrictOneBrokenSchool(t *testing.T) {
+	dir := t.TempDir()
+	roster := filepath.Join(samples, "roster")
+	cfg := filepath.Join(dir, "powiat.yaml")
+	os.WriteFile(cfg, []byte(`
+out: `+filepath.Join(dir, "out")+`
+schools:
+  - id: sp1
+    name: "Szkoła Podstawowa nr 1"
+    roster: [`+filepath.Join(roster, "uczniowie-utf8.csv")+`]
+  - id: sp2
+    roster: [`+filepath.Join(roster, "uczniowie.xlsx")+`]
+  - id: zepsuta
+    roster: [`+filepath.Join(dir, "brak.csv")+`]
+`), 0o600)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"--config", cfg, "run", "--all", "--as-of", "2026-09-15", "--parallel", "2"}, &out, &errb)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, errb.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "out", "district-summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Schools []struct {
+			School, Status string
+			Accepted       int
+		}
+		Failed      int
+		CrossSchool []struct{ Schools []string } `json:"cross_school"`
+	}
+	json.Unmarshal(data, &sum)
+	if sum.Failed != 1 || len(sum.Schools) != 3 {
+		t.Fatalf("summary %+v", sum)
+	}
+	for _, s := range sum.Schools {
+		want := "rejected"
+		if s.School == "zepsuta" {
+			want = "failed"
+		}
+		if s.Status != want {
+			t.Errorf("%s: %s, want %s", s.School, s.Status, want)
+		}
+	}
+	// Both schools hold the same invented pupils: every accepted PESEL is
+	// in two schools.
+	if len(sum.CrossSchool) != sum.Schools[0].Accepted || sum.Schools[0].Accepted == 0 {
+		t.Errorf("%d cross-school PESELs, want %d", len(sum.CrossSchool), sum.Schools[0].Accepted)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "sp1", "summary.json")); err != nil {
+		t.Errorf("school output: %v", err)
+	}
+	if m := fullPESEL.FindString(out.String() + errb.String()); m != "" {
+		t.Errorf("full PESEL %s printed", m)
+	}
+}

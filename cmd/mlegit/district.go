@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/mlegit/mlegit/district"
+	"github.com/mlegit/mlegit/safefile"
+)
+
+// District output files; with --shard i/n they carry a "-<i>of<n>" suffix
+// so shards may share one folder.
+const (
+	districtSummary  = "district-summary"
+	districtAccepted = "district-accepted" // private: full PESELs, for merging
+)
+
+func shardSuffix(shard string) string {
+	if shard == "" {
+		return ""
+	}
+	i, n, _ := district.ParseShard(shard)
+	return fmt.Sprintf("-%dof%d", i, n)
+}
+
+// runDistrict runs the schools of the config (or one shard of them).
+func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
+	var schools []district.School
+	if err := e.v.UnmarshalKey("schools", &schools); err != nil {
+		return usageErrorf("config schools: %v", err)
+	}
+	if len(schools) == 0 {
+		return usageErrorf("--all: the config lists no schools")
+	}
+	seen := map[string]bool{}
+	for i := range schools {
+		s := &schools[i]
+		if s.ID == "" || seen[s.ID] {
+			return usageErrorf("schools[%d]: missing or repeated id %q", i, s.ID)
+		}
+		seen[s.ID] = true
+		if s.Out == "" {
+			s.Out = filepath.Join(e.cfg.Out, s.ID)
+		}
+	}
+	shards := []string{"0/1"}
+	if opts.shard != "" {
+		i, n, err := district.ParseShard(opts.shard)
+		if err != nil {
+			return usageErrorf("--shard: %v", err)
+		}
+		schools = district.Shard(schools, i, n)
+		shards = []string{fmt.Sprintf("%d/%d", i, n)}
+	}
+	sum, acc, err := district.Run(ctx, schools, opts.parallel, func(ctx context.Context, s district.School) (*district.Outcome, error) {
+		if len(s.Rosters) == 0 {
+			return nil, fmt.Errorf("school %s: no roster files", s.ID)
+		}
+		res, err := e.runSchool(ctx, s, false)
+		if err != nil {
+			return nil, err
+		}
+		if res.RostersRead == 0 {
+			return nil, fmt.Errorf("school %s: no roster file could be read", s.ID)
+		}
+		o := &district.Outcome{Students: res.Summary.Students, Accepted: res.Summary.Accepted, Rejected: res.Summary.Rejected}
+		for _, st := range res.Accepted {
+			o.AcceptedPESELs = append(o.AcceptedPESELs, string(st.PESEL))
+		}
+		return o, nil
+	})
+	if err != nil {
+		return err
+	}
+	sum.AsOf = e.asOf.Format(time.DateOnly)
+	sum.Shards = shards
+	suffix := shardSuffix(opts.shard)
+	if err := writeDistrict(e.cfg.Out, suffix, sum, acc); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.g.stdout, "district: %d schools (%d failed), %d students, %d accepted, %d rejected, %d PESELs in several schools; %s\n",
+		len(sum.Schools), sum.Failed, sum.Students, sum.Accepted, sum.Rejected, len(sum.CrossSchool),
+		filepath.Join(e.cfg.Out, districtSummary+suffix+".json"))
+	switch {
+	case sum.Failed > 0:
+		return &exitError{code: exitPartial, err: errSchoolsFailed}
+	case sum.Rejected > 0 || len(sum.CrossSchool) > 0:
+		return errRejected
+	}
+	return nil
+}
+
+func writeDistrict(dir, suffix string, sum *district.Summary, acc district.Accepted) error {
+	for name, v := range map[string]any{districtSummary: sum, districtAccepted: acc} {
+		data, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding %s: %w", name, err)
+		}
+		if err := safefile.WriteFile(filepath.Join(dir, name+suffix+".json"), append(data, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
+}
