@@ -1,5 +1,7 @@
 package jpegscale
 
+import "encoding/binary"
+
 // lutBits is the number of leading stream bits resolved by one lookup in a
 // Huffman table; codes up to this length (almost every code in a photo)
 // decode without a loop.
@@ -18,9 +20,23 @@ type bitReader struct {
 	pad  uint   // invented zero bytes loaded into acc since the last reset
 }
 
-// fill tops acc up to at least 57 valid bits.
-func (b *bitReader) fill() {
-	for b.n <= 56 {
+// refill tops the bit buffer acc (holding n valid bits, n <= 56) up to at
+// least 57 bits and returns it; the hot loops keep acc and n in locals and
+// store them back in b only when they call out.
+func (b *bitReader) refill(acc uint64, n uint) (uint64, uint) {
+	// Fast path: eight bytes without a 0xFF among them need no unstuffing
+	// and hold no marker, so as many whole bytes as fit go in at once.
+	if b.pos+8 <= len(b.data) {
+		x := binary.BigEndian.Uint64(b.data[b.pos:])
+		if t := ^x; (t-0x0101010101010101)&^t&0x8080808080808080 == 0 {
+			nb := (64 - n) >> 3
+			newN := n + nb*8
+			acc |= (x >> n) &^ (1<<(64-newN) - 1)
+			b.pos += int(nb)
+			return acc, newN
+		}
+	}
+	for n <= 56 {
 		var c byte
 		if b.pos < len(b.data) {
 			c = b.data[b.pos]
@@ -35,9 +51,10 @@ func (b *bitReader) fill() {
 		} else {
 			b.pad++
 		}
-		b.acc |= uint64(c) << (56 - b.n)
-		b.n += 8
+		acc |= uint64(c) << (56 - n)
+		n += 8
 	}
+	return acc, n
 }
 
 // overrun reports whether bits beyond the scan's real data were consumed,
@@ -47,18 +64,9 @@ func (b *bitReader) overrun() bool { return b.pad*8 > b.n }
 // reset discards buffered bits, as required before a restart marker.
 func (b *bitReader) reset() { b.acc, b.n, b.pad = 0, 0, 0 }
 
-// skip consumes s bits; the caller guarantees they are buffered.
-func (b *bitReader) skip(s uint) {
-	b.acc <<= s
-	b.n -= s
-}
-
-// receiveExtend consumes s (1..16) buffered bits holding a coefficient
-// magnitude category and returns the signed value they encode (F.2.2.1).
-func (b *bitReader) receiveExtend(s uint) int32 {
-	v := int32(b.acc >> (64 - s))
-	b.acc <<= s
-	b.n -= s
+// extend turns the s-bit magnitude v of a coefficient into its signed value
+// (F.2.2.1, EXTEND).
+func extend(v int32, s uint) int32 {
 	if v < 1<<(s-1) {
 		v += -1<<s + 1
 	}
@@ -75,7 +83,10 @@ type huffTable struct {
 	maxCode   [17]int32
 	valOffset [17]int32
 	vals      [256]uint8
-	defined   bool
+	// fastAC maps the next lutBits bits, when they hold an AC code and all
+	// of its magnitude bits, to value<<16 | run<<8 | bits used; else 0.
+	fastAC  [1 << lutBits]int32
+	defined bool
 }
 
 // build fills the table from the DHT counts per code length and symbols,
@@ -111,27 +122,35 @@ func (h *huffTable) build(counts *[16]uint8, vals []byte) error {
 		}
 		code <<= 1
 	}
+	for i, e := range h.lut {
+		l, sym := uint(e>>8), e&0xFF
+		run, size := int32(sym>>4), uint(sym&15)
+		if e == 0 || size == 0 || l+size > lutBits {
+			continue
+		}
+		v := extend(int32(i>>(lutBits-l-size))&(1<<size-1), size)
+		h.fastAC[i] = v<<16 | run<<8 | int32(l+size)
+	}
 	return nil
 }
 
-// decodeHuff reads one Huffman-coded symbol. The caller guarantees at least
-// 16 buffered bits.
-func (b *bitReader) decodeHuff(h *huffTable) (uint8, error) {
-	if e := h.lut[b.acc>>(64-lutBits)]; e != 0 {
-		b.skip(uint(e >> 8))
-		return uint8(e), nil
+// lookup decodes the Huffman code at the top of acc, which must hold at
+// least 16 valid bits, returning its symbol and length; length 0 means the
+// bits are no valid code.
+func (h *huffTable) lookup(acc uint64) (sym uint8, length uint) {
+	if e := h.lut[acc>>(64-lutBits)]; e != 0 {
+		return uint8(e), uint(e >> 8)
 	}
-	return b.decodeHuffSlow(h)
+	return h.lookupSlow(acc)
 }
 
-// decodeHuffSlow resolves codes longer than lutBits.
-func (b *bitReader) decodeHuffSlow(h *huffTable) (uint8, error) {
+// lookupSlow resolves codes longer than lutBits.
+func (h *huffTable) lookupSlow(acc uint64) (uint8, uint) {
 	for l := uint(lutBits + 1); l <= 16; l++ {
-		code := int32(b.acc >> (64 - l))
+		code := int32(acc >> (64 - l))
 		if code <= h.maxCode[l] {
-			b.skip(l)
-			return h.vals[h.valOffset[l]+code], nil
+			return h.vals[h.valOffset[l]+code], l
 		}
 	}
-	return 0, FormatError("bad Huffman code")
+	return 0, 0
 }

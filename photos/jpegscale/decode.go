@@ -1,10 +1,12 @@
 package jpegscale
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
 	"io"
+	"io/fs"
 )
 
 // maxPixels caps the source image size this package will allocate for
@@ -69,10 +71,11 @@ type decoder struct {
 	adobeSeen       bool
 	adobeTransform  uint8
 
-	denom int
-	img   image.Image // allocated at the first scan
-	br    bitReader
-	blk   [64]int32 // natural order, dequantised
+	denom     int
+	blockSize int         // 8/denom: the output size of one block
+	img       image.Image // allocated at the first scan
+	br        bitReader
+	blk       [64]int32 // natural order, dequantised
 }
 
 // DecodeConfig returns the colour model and dimensions of a JPEG image
@@ -120,15 +123,33 @@ func Decode(r io.Reader, denom int) (image.Image, error) {
 	default:
 		return nil, fmt.Errorf("jpegscale: denom %d is not 1, 2, 4 or 8", denom)
 	}
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("jpegscale: reading image: %w", err)
 	}
-	d := decoder{data: data, denom: denom}
+	d := decoder{data: data, denom: denom, blockSize: 8 / denom}
 	if err := d.run(false); err != nil {
 		return nil, err
 	}
 	return d.img, nil
+}
+
+// readAll reads r to the end into one buffer, sized up front when r can
+// tell its length (bytes.Reader, os.File, ...) so a multi-megabyte photo is
+// not copied through a series of doubling buffers.
+func readAll(r io.Reader) ([]byte, error) {
+	hint := 0
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		hint = r.Len()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < 1<<30 {
+			hint = int(fi.Size())
+		}
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // Denom returns the largest scale denominator in {8, 4, 2, 1} for which a

@@ -140,44 +140,60 @@ func (d *decoder) restart(want byte) error {
 	return nil
 }
 
+// errBadCode reports bits that match no code of the Huffman table.
+var errBadCode = FormatError("bad Huffman code")
+
 // block decodes the block at (bx, by) of component s and writes its
-// (8/denom)-square reduced picture into the component's plane.
+// (8/denom)-square reduced picture into the component's plane. The bit
+// buffer lives in locals for the duration of the block.
 func (d *decoder) block(s *scanComp, bx, by int) error {
 	br := &d.br
-	if br.n < 32 {
-		br.fill()
+	acc, n := br.acc, br.n
+	if n < 32 {
+		acc, n = br.refill(acc, n)
 	}
-	t, err := br.decodeHuff(s.dc)
-	if err != nil {
-		return err
+	t, l := s.dc.lookup(acc)
+	if l == 0 {
+		return errBadCode
 	}
 	if t > 11 {
 		return FormatError("bad DC magnitude category")
 	}
+	acc <<= l
+	n -= l
 	if t > 0 {
-		s.pred += br.receiveExtend(uint(t))
+		s.pred += extend(int32(acc>>(64-uint(t))), uint(t))
+		acc <<= t
+		n -= uint(t)
 	}
-	size := 8 / d.denom
-	c := s.c
-	dst := c.plane[by*size*c.stride+bx*size:]
-	if d.denom == 8 {
-		if err := br.skipAC(s.ac); err != nil {
-			return err
-		}
-		dst[0] = clampU8((int(s.pred*s.q[0]) + 4 + 128*8) >> 3)
-		return nil
-	}
-	blk := &d.blk
-	blk[0] = s.pred * s.q[0]
+	blk, q, ac, dcOnly := &d.blk, s.q, s.ac, d.denom == 8
+	blk[0] = s.pred * q[0]
 	last := 0
 	for k := 1; k < 64; k++ {
-		if br.n < 32 {
-			br.fill()
+		// Each step consumes at most 16 code bits and 15 magnitude bits.
+		if n < 32 {
+			acc, n = br.refill(acc, n)
 		}
-		sym, err := br.decodeHuff(s.ac)
-		if err != nil {
-			return err
+		if f := ac.fastAC[acc>>(64-lutBits)]; f != 0 {
+			k += int(f >> 8 & 15)
+			acc <<= uint(f & 15)
+			n -= uint(f & 15)
+			if k > 63 {
+				return errRunPastBlock
+			}
+			if !dcOnly {
+				kk := k & 63 // k <= 63 already; the mask drops bounds checks
+				blk[zigzag[kk]&63] = f >> 16 * q[kk]
+				last = k
+			}
+			continue
 		}
+		sym, l := ac.lookup(acc)
+		if l == 0 {
+			return errBadCode
+		}
+		acc <<= l
+		n -= l
 		r, z := int(sym>>4), uint(sym&15)
 		if z == 0 {
 			if r != 15 {
@@ -188,47 +204,41 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 		}
 		k += r
 		if k > 63 {
-			return FormatError("AC coefficient run past the block")
+			return errRunPastBlock
 		}
-		blk[zigzag[k]] = br.receiveExtend(z) * s.q[k]
-		last = k
+		if !dcOnly {
+			kk := k & 63
+			blk[zigzag[kk]&63] = extend(int32(acc>>(64-z)), z) * q[kk]
+			last = k
+		}
+		acc <<= z
+		n -= z
 	}
+	br.acc, br.n = acc, n
+
+	c := s.c
+	dst := c.plane[(by*c.stride+bx)*d.blockSize:]
 	switch d.denom {
 	case 1:
 		idct8x8(blk, last, dst, c.stride)
 	case 2:
 		idct4x4(blk, last, dst, c.stride)
-	default:
+	case 4:
 		idct2x2(blk, last, dst, c.stride)
+	default:
+		dst[0] = clampU8((int(s.pred*q[0]) + 4 + 128*8) >> 3)
+		return nil
 	}
-	*blk = [64]int32{}
+	if last == 0 {
+		blk[0] = 0
+	} else {
+		*blk = [64]int32{}
+	}
 	return nil
 }
 
-// skipAC decodes and discards the AC coefficients of a block, for the
-// DC-only picture at denom 8.
-func (b *bitReader) skipAC(ac *huffTable) error {
-	for k := 1; k < 64; k++ {
-		if b.n < 32 {
-			b.fill()
-		}
-		sym, err := b.decodeHuff(ac)
-		if err != nil {
-			return err
-		}
-		r, z := int(sym>>4), uint(sym&15)
-		if z == 0 {
-			if r != 15 {
-				return nil
-			}
-			k += 15
-			continue
-		}
-		k += r
-		b.skip(z)
-	}
-	return nil
-}
+// errRunPastBlock reports an AC run that leaves the 64 coefficients.
+var errRunPastBlock = FormatError("AC coefficient run past the block")
 
 // clampU8 clamps v to a byte.
 func clampU8(v int) byte {
