@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/register"
+)
+
+const pickupLong = `Record that a student's slip was handed over: who collected it and when
+(--date, default today). The pickup goes into OUT/register/odbiory.json
+(0600), from which mlegit register prints the register. A slip is picked up
+once: recording it again is refused. The student must have codes in the
+codes store (OUT/codes/codes.json, or --codes FILE).
+
+Exit codes: 0 recorded, 2 usage error (bad PESEL, no codes, already picked
+up), 1 fatal.`
+
+// pickupOptions are the flags of mlegit pickup.
+type pickupOptions struct {
+	Codes string
+	PESEL string
+	By    string
+	Date  string
+}
+
+func (o *pickupOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Codes, "codes", "", "codes store (default OUT/codes/codes.json)")
+	f.StringVar(&o.PESEL, "pesel", "", "the student's PESEL")
+	f.StringVar(&o.By, "by", "", `who collected the slip, e.g. "Anna Nowak (matka)"`)
+	f.StringVar(&o.Date, "date", "", "pickup date, YYYY-MM-DD (default today)")
+	f.String("out", "out", "output folder")
+}
+
+func newPickupCommand(g *globalOptions) *cobra.Command {
+	var opts pickupOptions
+	cmd := &cobra.Command{
+		Use:     `pickup --pesel P --by "name" [--date YYYY-MM-DD] --out DIR`,
+		Short:   "Record that a student's slip was picked up",
+		Long:    pickupLong,
+		Args:    cobra.NoArgs,
+		Example: `  mlegit pickup --out wynik --pesel 11020312345 --by "Anna Nowak (matka)" --date 2026-09-16`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPickup(cmd.Context(), opts, g, cmd.Flags())
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func runPickup(_ context.Context, opts pickupOptions, g *globalOptions, flags *pflag.FlagSet) error {
+	if opts.PESEL == "" || opts.By == "" {
+		return usageErrorf("--pesel and --by are required")
+	}
+	date, err := parseAsOf(opts.Date)
+	if err != nil {
+		return usageErrorf("--date %q: want YYYY-MM-DD", opts.Date)
+	}
+	cfg, store, err := loadCodesStore(g, flags, opts.Codes)
+	if err != nil {
+		return err
+	}
+	pk := register.Pickup{PESEL: opts.PESEL, By: opts.By, At: date}
+	switch err := register.RecordPickup(cfg.Out, store, pk); {
+	case errors.Is(err, register.ErrPickedUp), errors.Is(err, register.ErrNoCodes),
+		errors.Is(err, pesel.ErrLength), errors.Is(err, pesel.ErrChecksum), errors.Is(err, pesel.ErrDate):
+		return &exitError{code: exitUsage, err: err}
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Odbiór zapisany: PESEL %s, %s, %s.\n",
+		pesel.Masked(opts.PESEL), date.Format("02.01.2006"), register.PickupsPath(cfg.Out))
+	return nil
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mlegit/mlegit/register"
+)
+
+const registerLong = `Write the register of codes for the secretariat:
+
+  OUT/register/rejestr.xlsx   one row per student, filterable
+  OUT/register/rejestr.pdf    the same, A4 landscape, for printing
+
+It joins the codes store (OUT/codes/codes.json, or --codes FILE) with the
+pickups recorded by mlegit pickup: name, class, masked PESEL, card number,
+code generated, valid until, picked up when and by whom, and the status on
+--as-of (default today): oczekuje odbioru, odebrano, wygasły (valid until
+passed, not activated), aktywny, unieważniony. Activation codes are never
+written to the register.
+
+Exit codes: 0 written, 2 usage/config error, 1 fatal.`
+
+// registerOptions are the flags of mlegit register.
+type registerOptions struct {
+	Codes string
+}
+
+func (o *registerOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Codes, "codes", "", "codes store (default OUT/codes/codes.json)")
+	f.String("out", "out", "output folder")
+	f.String("as-of", "", "date the statuses are judged on, YYYY-MM-DD (default today)")
+}
+
+func newRegisterCommand(g *globalOptions) *cobra.Command {
+	var opts registerOptions
+	cmd := &cobra.Command{
+		Use:     "register --out DIR [--codes FILE] [--as-of YYYY-MM-DD]",
+		Short:   "Write the register of codes and pickups (XLSX and PDF)",
+		Long:    registerLong,
+		Args:    cobra.NoArgs,
+		Example: "  mlegit register --out wynik --as-of 2026-10-01",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRegister(cmd.Context(), opts, g, cmd.Flags())
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, flags *pflag.FlagSet) error {
+	cfg, store, err := loadCodesStore(g, flags, opts.Codes)
+	if err != nil {
+		return err
+	}
+	asOf, err := parseAsOf(cfg.AsOf)
+	if err != nil {
+		return err
+	}
+	pickups, err := register.LoadPickups(register.PickupsPath(cfg.Out))
+	if err != nil {
+		return err
+	}
+	w, err := register.Write(ctx, cfg.Out, register.Sources{Store: store, Pickups: pickups}, asOf)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Rejestr: %s, %s\n", w.XLSX, w.PDF)
+	return nil
+}
