@@ -32,6 +32,19 @@
 //	 │
 //	 └──── reissue ──── invalidated ◄── (from every state)
 //
+// The same as a table (any state may also move to invalidated):
+//
+//	from            to
+//	new             validated
+//	validated       packaged
+//	packaged        codes_received
+//	codes_received  slip_printed, expired
+//	slip_printed    picked_up, expired
+//	picked_up       activated, expired
+//	activated       -
+//	expired         new (reissue)
+//	invalidated     new (reissue)
+//
 // A student enters the store in state new (history row from "none"). Every
 // state may move to invalidated. invalidated and expired move back to new
 // when the card is issued again. Moving a student to the state it is
@@ -68,6 +81,9 @@
 // PRAGMA user_version counts the steps applied.
 //
 // # Crash safety
+//
+// Times in the history are the run's as-of date with the wall time (see
+// [At]); deadlines are judged on whole calendar days of the as-of date.
 //
 // Every method that changes more than one row does so in one transaction:
 // a run killed at any point leaves the store as it was before the call or

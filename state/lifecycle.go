@@ -163,7 +163,13 @@ func move(ctx context.Context, tx *sql.Tx, p string, to State, at time.Time, rea
 	return addHistory(ctx, tx, p, from, to, at, reason)
 }
 
+// ErrNoTime is returned for a change recorded without its time.
+var ErrNoTime = errors.New("state: change without a time")
+
 func addHistory(ctx context.Context, tx *sql.Tx, p string, from, to State, at time.Time, reason string) error {
+	if at.IsZero() {
+		return fmt.Errorf("student %s: %s → %s: %w", pesel.Masked(p), from, to, ErrNoTime)
+	}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO history (pesel, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)`,
 		p, from.String(), to.String(), stamp(at), reason)
@@ -184,6 +190,13 @@ func stateOf(ctx context.Context, tx *sql.Tx, p string) (State, error) {
 		return 0, fmt.Errorf("reading state of %s: %w", pesel.Masked(p), err)
 	}
 	return ParseState(name)
+}
+
+// At is the time a run records: the calendar date of asOf (the run's
+// as-of date) at the wall-clock time of now, in now's location.
+func At(asOf, now time.Time) time.Time {
+	y, m, d := asOf.Date()
+	return time.Date(y, m, d, now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), now.Location())
 }
 
 // Deadlines are the lifecycle limits, in days, from the configuration. A

@@ -80,6 +80,14 @@ func TestTransitionUnknown(t *testing.T) {
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err %v, want ErrNotFound", err)
 	}
+	seed(t, s, testPESEL(1), "1a", New)
+	if err := s.Transition(t.Context(), testPESEL(1), Validated, time.Time{}, ""); !errors.Is(err, ErrNoTime) {
+		t.Errorf("zero time: err %v, want ErrNoTime", err)
+	}
+	stateIs(t, s, testPESEL(1), New)
+	if err := s.Upsert(t.Context(), []Item{item(testPESEL(2), "1a")}, time.Time{}); !errors.Is(err, ErrNoTime) {
+		t.Errorf("zero time: err %v, want ErrNoTime", err)
+	}
 	if State(0).CanMoveTo(New) || New.CanMoveTo(0) || New.CanMoveTo(State(42)) {
 		t.Error("CanMoveTo accepts a non-state")
 	}
@@ -263,5 +271,14 @@ func TestDue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAt(t *testing.T) {
+	asOf := time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 9, 20, 23, 45, 10, 0, day0.Location())
+	want := time.Date(2026, 9, 15, 23, 45, 10, 0, day0.Location())
+	if got := At(asOf, now); !got.Equal(want) {
+		t.Errorf("At = %v, want %v", got, want)
 	}
 }

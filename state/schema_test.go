@@ -245,3 +245,20 @@ func TestCrashMidTransaction(t *testing.T) {
 		t.Errorf("after the re-run: %+v, %d history rows (want 10 validated, 2 rows)", c.ByState, len(h))
 	}
 }
+
+func TestIsBusy(t *testing.T) {
+	s := openTest(t)
+	tx, err := s.db.BeginTx(t.Context(), nil) // holds the write lock
+	noErr(t, err)
+	defer tx.Rollback()
+	impatient, err := sql.Open("sqlite", s.Path()+"?_txlock=immediate") // no busy timeout
+	noErr(t, err)
+	defer impatient.Close()
+	_, err = impatient.Begin()
+	if !isBusy(fmt.Errorf("wrapped: %w", err)) {
+		t.Errorf("isBusy(%v) = false", err)
+	}
+	if isBusy(errors.New("database is locked")) || isBusy(nil) {
+		t.Error("isBusy matches a plain error")
+	}
+}

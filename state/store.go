@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite": no cgo
+	"modernc.org/sqlite" // pure-Go SQLite driver "sqlite": no cgo
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
@@ -67,11 +67,32 @@ func Open(dir, school string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening state store %s: %w", path, err)
 	}
-	if err := migrate(context.Background(), db, migrations); err != nil {
+	// The first statement connects (DSN pragmas) and migrates. SQLite
+	// answers SQLITE_BUSY without waiting while another process closing its
+	// last connection cleans up the WAL, or recovers it after a crash,
+	// under an exclusive lock: retry for as long as the busy timeout.
+	deadline := time.Now().Add(openRetry)
+	for delay := 10 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		err = migrate(context.Background(), db, migrations)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(delay)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening state store %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// openRetry bounds Open's retries on SQLITE_BUSY; it matches busy_timeout.
+const openRetry = 5 * time.Second
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (5), extended or not.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 5
 }
 
 // checkSchool refuses school IDs that could not be a plain file name.
