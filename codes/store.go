@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mlegit/mlegit/export"
 	"github.com/mlegit/mlegit/safefile"
 )
 
@@ -45,14 +44,11 @@ func (s *Store) Save(path string) error {
 	})
 }
 
-// writeAtomic replaces path with what fill writes, through safefile, after
-// removing what a killed earlier write of path left behind.
+// writeAtomic replaces path with what fill writes, through safefile
+// (which also clears what a killed earlier write left behind).
 func writeAtomic(path string, fill func(io.Writer) error) error {
-	if err := export.RemoveStaleTemps(path); err != nil {
-		return err
-	}
 	if err := safefile.Write(path, fill); err != nil {
-		return fmt.Errorf("zapis pliku kodów %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("writing codes file %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func WritePackage(outDir, school string, asOf time.Time, students []student.Stud
 	}
 	path := filepath.Join(outDir, PackageDir, PackageName(school, asOf))
 	mod := day(asOf)
-	err = writeFile(path, func(w io.Writer) error {
+	err = safefile.Write(path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		sums := make([]string, len(sorted))
 		for i, s := range sorted {
@@ -179,36 +179,6 @@ func date(t time.Time) string {
 // day returns midnight UTC of t's calendar date.
 func day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// writeFile atomically replaces path with what fill writes, first clearing
-// what a killed earlier write of path left behind.
-func writeFile(path string, fill func(w io.Writer) error) error {
-	if err := RemoveStaleTemps(path); err != nil {
-		return err
-	}
-	return safefile.Write(path, fill)
-}
-
-// RemoveStaleTemps deletes the temporary files safefile leaves next to path
-// when a run is killed mid-write (".<name>.tmp-*"). Call it before writing
-// path; it must not run while another process writes the same file.
-func RemoveStaleTemps(path string) error {
-	stale, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".tmp-*"))
-	if err != nil {
-		return fmt.Errorf("szukanie plików tymczasowych: %w", err)
-	}
-	for _, s := range stale {
-		if err := os.Remove(s); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("usuwanie pozostałości przerwanego zapisu: %w", err)
-		}
-	}
-	return nil
-}
-
-func globEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
 }
 
 // ParsePackageName is the inverse of PackageName: it returns the school and

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"github.com/mlegit/mlegit/safefile"
 	"io"
 	"path/filepath"
 
@@ -22,7 +23,7 @@ func WriteSIO(outDir string, students []student.Student) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(outDir, SIOPath)
-	if err := writeFile(path, func(w io.Writer) error { return writeSIO(w, sorted) }); err != nil {
+	if err := safefile.Write(path, func(w io.Writer) error { return writeSIO(w, sorted) }); err != nil {
 		return "", fmt.Errorf("zapis pliku SIO: %w", err)
 	}
 	return path, nil

@@ -6,10 +6,13 @@
 package safefile
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FileMode and DirMode are the permissions of everything mlegit writes.
@@ -39,12 +42,18 @@ type File struct {
 }
 
 // Create starts an atomic write of path, creating its folder if needed.
+// Temporary files that a killed earlier write of the same path left behind
+// are removed first, so re-runs leave no debris. Two writers of one path
+// at once are not supported (mlegit's per-school lock rules them out).
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	if err := MkdirAll(dir); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err := removeStale(path); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return nil, fmt.Errorf("creating temporary file for %s: %w", path, err)
 	}
@@ -88,6 +97,27 @@ func (f *File) Close() error {
 	f.done = true
 	f.File.Close()
 	return os.Remove(f.Name())
+}
+
+// tempPattern is the name of path's temporary files, for os.CreateTemp.
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
+
+// removeStale deletes leftovers of killed writes of path.
+func removeStale(path string) error {
+	prefix := strings.TrimSuffix(tempPattern(path), "*")
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("listing %s: %w", filepath.Dir(path), err)
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			p := filepath.Join(filepath.Dir(path), e.Name())
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("removing leftover %s: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // WriteFile atomically replaces path with data.

@@ -64,3 +64,22 @@ func TestCloseWithoutCommitDiscards(t *testing.T) {
 		t.Errorf("%d entries left, want 0", len(ents))
 	}
 }
+
+func TestCreateRemovesLeftoversOfKilledWrites(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "summary.json")
+	// What a run killed between CreateTemp and Commit leaves behind.
+	left := filepath.Join(dir, ".summary.json.tmp-12345")
+	other := filepath.Join(dir, ".other.json.tmp-1")
+	os.WriteFile(left, []byte("half"), 0o600)
+	os.WriteFile(other, []byte("not ours"), 0o600)
+	if err := WriteFile(p, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Errorf("leftover of a killed write still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file's temp was removed: %v", err)
+	}
+}
