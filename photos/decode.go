@@ -2,10 +2,13 @@ package photos
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
+
+	"github.com/mlegit/mlegit/photos/jpegscale"
 )
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
@@ -76,26 +79,28 @@ func decodeConfig(format string, data []byte) (image.Config, error) {
 	return jpeg.DecodeConfig(bytes.NewReader(data))
 }
 
-// decodeScaled decodes data, a JPEG at a reduced scale when that still
-// leaves at least minW x minH pixels (stored orientation), and returns the
-// image and the denom used (1 for a full decode).
-func decodeScaled(format string, data []byte, minW, minH int) (image.Image, int, error) {
+// useJPEGScale switches the reduced-scale decoder on; tests turn it off to
+// compare with the image/jpeg path.
+var useJPEGScale = true
+
+// decodeScaled decodes data (stored size w x h), a JPEG at a reduced scale
+// when that still leaves at least minW x minH pixels (stored orientation),
+// and returns the image and the denom used (1 for a full decode). JPEGs the
+// reduced-scale decoder does not handle (progressive, CMYK, ...) are decoded
+// in full by image/jpeg.
+func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image, int, error) {
 	if format == formatPNG {
 		img, err := png.Decode(bytes.NewReader(data))
 		return img, 1, err
 	}
-	img, err := jpeg.Decode(bytes.NewReader(data))
-	return img, 1, err
-}
-
-// chooseDenom returns the largest JPEG scale denominator (8, 4, 2 or 1)
-// that keeps a w x h image at least minW x minH, counting the reduced size
-// as ceil(w/denom) like libjpeg's scaled IDCT.
-func chooseDenom(w, h, minW, minH int) int {
-	for _, d := range []int{8, 4, 2} {
-		if (w+d-1)/d >= minW && (h+d-1)/d >= minH {
-			return d
+	if useJPEGScale {
+		denom := jpegscale.Denom(w, h, minW, minH)
+		img, err := jpegscale.Decode(bytes.NewReader(data), denom)
+		var unsupported jpegscale.UnsupportedError
+		if !errors.As(err, &unsupported) {
+			return img, denom, err
 		}
 	}
-	return 1
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	return img, 1, err
 }

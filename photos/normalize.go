@@ -143,7 +143,7 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	if swapsAxes(o) {
 		needW, needH = needH, needW
 	}
-	img, denom, err := decodeScaled(format, data, needW, needH)
+	img, denom, err := decodeScaled(format, data, sw, sh, needW, needH)
 	if err != nil {
 		return nil, info, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("decoding %s: %w", format, err)}
 	}

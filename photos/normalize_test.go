@@ -307,3 +307,59 @@ func TestNormalizeQuality(t *testing.T) {
 		t.Errorf("output differs from full-decode Lanczos: mean abs diff %.2f, PSNR %.1f dB", mad, pz)
 	}
 }
+
+// TestDecodePathsAgree runs the same photos through the reduced-scale
+// decoder and through image/jpeg: outputs must be close, and the
+// unsupported progressive file must fall back to a full decode.
+func TestDecodePathsAgree(t *testing.T) {
+	progressive, err := os.ReadFile(filepath.Join("testdata", "progressive.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		data      []byte
+		p         Profile
+		wantDenom int
+	}{
+		{"12MP rotated to mobywatel", withEXIF(encJPEG(t, photoLike(4000, 3000, 7), 90), 6, false), DefaultProfiles()["mobywatel"], 4},
+		{"2MP to zpe", encJPEG(t, photoLike(1200, 1600, 8), 90), DefaultProfiles()["zpe"], 4},
+		{"grayscale to small", encJPEG(t, grayLike(800, 1000), 90), small, 8},
+		{"progressive falls back", progressive, small, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fast, info, err := Normalize(tt.data, tt.p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Denom != tt.wantDenom {
+				t.Errorf("denom %d, want %d", info.Denom, tt.wantDenom)
+			}
+			useJPEGScale = false
+			full, finfo, err := Normalize(tt.data, tt.p, nil)
+			useJPEGScale = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			if finfo.Denom != 1 {
+				t.Errorf("image/jpeg path used denom %d", finfo.Denom)
+			}
+			mad, pz := diffStats(decodeJPEG(t, fast), decodeJPEG(t, full))
+			t.Logf("mean abs diff %.2f, PSNR %.1f dB", mad, pz)
+			if mad > 2 || pz < 35 {
+				t.Errorf("paths differ: mean abs diff %.2f, PSNR %.1f dB", mad, pz)
+			}
+		})
+	}
+}
+
+// grayLike is photoLike in shades of grey.
+func grayLike(w, h int) *image.Gray {
+	src := photoLike(w, h, 9)
+	g := image.NewGray(src.Bounds())
+	for i := range g.Pix {
+		g.Pix[i] = src.Pix[4*i+1]
+	}
+	return g
+}
