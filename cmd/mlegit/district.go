@@ -84,6 +84,11 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 	fmt.Fprintf(e.g.stdout, "district: %d schools (%d failed), %d students, %d accepted, %d rejected, %d PESELs in several schools; %s\n",
 		len(sum.Schools), sum.Failed, sum.Students, sum.Accepted, sum.Rejected, len(sum.CrossSchool),
 		filepath.Join(e.cfg.Out, districtSummary+suffix+".json"))
+	return districtExit(sum)
+}
+
+// districtExit maps a district summary to the run's exit code.
+func districtExit(sum *district.Summary) error {
 	switch {
 	case sum.Failed > 0:
 		return &exitError{code: exitPartial, err: errSchoolsFailed}

@@ -69,6 +69,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	g.addFlags(root.PersistentFlags())
 	root.AddCommand(
 		newRunCommand(g),
+		newMergeCommand(g),
 		newVerifyCommand(g),
 		newCodesCommand(g),
 		newPortalSimCommand(g),

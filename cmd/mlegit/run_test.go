@@ -272,3 +272,55 @@ schools:
 		t.Errorf("full PESEL %s printed", m)
 	}
 }
+
+func TestRunShardsThenMergeEqualsWholeDistrict(t *testing.T) {
+	dir := t.TempDir()
+	roster := filepath.Join(samples, "roster", "uczniowie-utf8.csv")
+	var b strings.Builder
+	b.WriteString("schools:\n")
+	for _, id := range []string{"sp1", "sp2", "sp3", "sp4", "sp5"} {
+		b.WriteString("  - id: " + id + "\n    roster: [" + roster + "]\n")
+	}
+	cfg := filepath.Join(dir, "powiat.yaml")
+	os.WriteFile(cfg, []byte(b.String()), 0o600)
+	runAll := func(out string, extra ...string) {
+		t.Helper()
+		var o, e bytes.Buffer
+		args := append([]string{"--config", cfg, "run", "--all", "--as-of", "2026-09-15", "--out", out}, extra...)
+		if code := run(context.Background(), args, &o, &e); code != exitRejected {
+			t.Fatalf("%v: exit %d\n%s", extra, code, e.String())
+		}
+	}
+	runAll(filepath.Join(dir, "whole"))
+	shards := filepath.Join(dir, "shards")
+	runAll(shards, "--shard", "0/2")
+	runAll(shards, "--shard", "1/2")
+	var o, e bytes.Buffer
+	code := run(context.Background(), []string{"merge-summaries", "--out", filepath.Join(dir, "merged"),
+		filepath.Join(shards, "district-summary-0of2.json"), filepath.Join(shards, "district-summary-1of2.json")}, &o, &e)
+	if code != exitRejected {
+		t.Fatalf("merge exit %d: %s", code, e.String())
+	}
+	var whole, merged map[string]any
+	readJSON(filepath.Join(dir, "whole", "district-summary.json"), &whole)
+	readJSON(filepath.Join(dir, "merged", "district-summary.json"), &merged)
+	for _, k := range []string{"students", "accepted", "rejected", "failed"} {
+		if whole[k] != merged[k] {
+			t.Errorf("%s: whole %v, merged %v", k, whole[k], merged[k])
+		}
+	}
+	wj, _ := json.Marshal(whole["cross_school"])
+	mj, _ := json.Marshal(merged["cross_school"])
+	if string(wj) != string(mj) || len(wj) < 10 {
+		t.Errorf("cross-school differs:\n%s\n%s", wj, mj)
+	}
+	if n := len(merged["schools"].([]any)); n != 5 {
+		t.Errorf("%d schools merged, want 5", n)
+	}
+	// Overlapping shards are refused.
+	code = run(context.Background(), []string{"merge-summaries", "--out", filepath.Join(dir, "bad"),
+		filepath.Join(shards, "district-summary-0of2.json"), filepath.Join(shards, "district-summary-0of2.json")}, &o, &e)
+	if code != exitUsage {
+		t.Errorf("overlapping merge exit %d, want %d", code, exitUsage)
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlegit/mlegit/district"
+)
+
+type mergeOptions struct {
+	out string
+}
+
+func newMergeCommand(g *globalOptions) *cobra.Command {
+	var opts mergeOptions
+	cmd := &cobra.Command{
+		Use:   "merge-summaries --out DIR SHARD_SUMMARY.json...",
+		Short: "Merge the district summaries of several shards into one",
+		Long: `Merge the district-summary-<i>of<n>.json files that 'mlegit run --all --shard i/n'
+wrote on several machines into one district-summary.json, with the totals and
+the cross-school PESEL check recomputed over every shard. Each summary's
+district-accepted-<i>of<n>.json must lie beside it.
+
+Exit codes: 0 merged, all schools fine; 3 some students rejected or PESELs in
+several schools; 5 some school failed; 2 bad arguments or overlapping shards;
+1 unreadable input.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMerge(cmd.Context(), opts, g, args)
+		},
+	}
+	cmd.Flags().StringVar(&opts.out, "out", "out", "folder for the merged district-summary.json")
+	return cmd
+}
+
+func runMerge(_ context.Context, opts mergeOptions, g *globalOptions, files []string) error {
+	var parts []*district.Summary
+	var accs []district.Accepted
+	for _, f := range files {
+		var s district.Summary
+		if err := readJSON(f, &s); err != nil {
+			return err
+		}
+		accFile := filepath.Join(filepath.Dir(f),
+			strings.Replace(filepath.Base(f), districtSummary, districtAccepted, 1))
+		var acc district.Accepted
+		if err := readJSON(accFile, &acc); err != nil {
+			return err
+		}
+		parts = append(parts, &s)
+		accs = append(accs, acc)
+	}
+	merged, acc, err := district.Merge(parts, accs)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if err := writeDistrict(opts.out, "", merged, acc); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "merged %d shards: %d schools (%d failed), %d PESELs in several schools\n",
+		len(parts), len(merged.Schools), merged.Failed, len(merged.CrossSchool))
+	return districtExit(merged)
+}
+
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return nil
+}
