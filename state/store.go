@@ -339,7 +339,9 @@ func (s *Store) RecordCodes(ctx context.Context, entries []codes.Entry, at time.
 	})
 }
 
-// Pickup is one handed-over slip, as the pickup register records it.
+// Pickup is one handed-over slip. Its JSON fields are those of a record of
+// the pickups file OUT/register/odbiory.json (package register), whose
+// records convert field by field.
 type Pickup struct {
 	PESEL string    `json:"pesel"`
 	By    string    `json:"by"` // who collected it
