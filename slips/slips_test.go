@@ -2,6 +2,8 @@ package slips
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,6 +68,35 @@ func TestSlipText(t *testing.T) {
 		for name, b := range map[string][]byte{"plain": plain, "compressed": packed} {
 			if bytes.Contains(b, []byte(e.PESEL)) {
 				t.Errorf("%s PDF contains the full PESEL", name)
+			}
+		}
+	})
+	t.Run("QR at least 30 mm wide", func(t *testing.T) {
+		for name, b := range map[string][]byte{
+			"slip":       plain,
+			"2 per page": renderPrint(t, []codes.Entry{e}, &Options{SlipsPerPage: 2, plain: true}),
+		} {
+			// The QR is one path: "q 0 g", one "x y w h re" per rectangle, "f Q".
+			start := bytes.Index(b, []byte("q 0 g\n"))
+			end := bytes.Index(b[start:], []byte("f Q\n"))
+			if start < 0 || end < 0 {
+				t.Fatalf("%s: no QR path", name)
+			}
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, line := range strings.Split(string(b[start+6:start+end]), "\n") {
+				var x, y, w, h float64
+				if _, err := fmt.Sscanf(line, "%f %f %f %f re", &x, &y, &w, &h); err != nil {
+					continue
+				}
+				lo, hi = math.Min(lo, x), math.Max(hi, x+w)
+			}
+			// Coordinates are points; the 2-up sheet scales by a cm operator.
+			scale := 1.0
+			if name != "slip" {
+				scale = 1.414
+			}
+			if mm := (hi - lo) * scale * 25.4 / 72; mm < 30 {
+				t.Errorf("%s: QR is %.1f mm wide, want ≥ 30", name, mm)
 			}
 		}
 	})
