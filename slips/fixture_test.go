@@ -2,6 +2,8 @@ package slips
 
 import (
 	"bytes"
+	"encoding/base32"
+	"encoding/binary"
 	"testing"
 	"time"
 
@@ -31,12 +33,20 @@ func entry(t testing.TB, n int, class, surname, first string) codes.Entry {
 		FirstName:      first,
 		Class:          class,
 		CardNumber:     "SP7/2026/" + string(rune('0'+n%10)),
-		QR:             "https://mlegitymacja.example.gov.pl/aktywuj?v=1&k=QX7P-" + testPESEL(t, n)[6:],
+		QR:             simulatedQR(n),
 		ActivationCode: "K7PM9XWQ2RTD",
 		Generated:      time.Date(2026, 9, 1, 10, 0, 0, 0, loc),
 		ValidUntil:     time.Date(2026, 9, 30, 0, 0, 0, 0, loc),
 		Simulated:      true,
 	}
+}
+
+// simulatedQR is a payload shaped like portal-sim's: 32 base32 characters.
+func simulatedQR(n int) string {
+	var b [20]byte
+	binary.BigEndian.PutUint64(b[:], uint64(n)*0x9E3779B97F4A7C15)
+	binary.BigEndian.PutUint64(b[8:], uint64(n+1)*0xC2B2AE3D27D4EB4F)
+	return base32.StdEncoding.EncodeToString(b[:])
 }
 
 const testSchool = "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie w Łodzi"
