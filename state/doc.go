@@ -51,7 +51,7 @@
 // already in is a no-op, not an error, so a re-run after a crash repeats
 // its steps harmlessly. Any other move is refused with a [*TransitionError].
 //
-// # Schema (user_version 1)
+// # Schema (user_version 2)
 //
 //	students(
 //	  pesel TEXT PRIMARY KEY,
@@ -68,7 +68,8 @@
 //	  codes_simulated INTEGER,-- 1 when the codes came from portal-sim
 //	  picked_up_by TEXT,
 //	  picked_up_at TEXT,      -- RFC 3339
-//	  photo_purged_at TEXT)   -- RFC 3339
+//	  photo_purged_at TEXT,   -- RFC 3339
+//	  photo_stat TEXT)        -- v2: name, size and mtime of the hashed source photo
 //	history(
 //	  id INTEGER PRIMARY KEY,
 //	  pesel TEXT, from_state TEXT, to_state TEXT,

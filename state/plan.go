@@ -22,6 +22,9 @@ type Item struct {
 	PESEL     string
 	RowHash   string // RowHash of the roster row
 	PhotoHash string // PhotoHash of the source photo bytes; "" when none
+	// PhotoStat identifies the source file as it was hashed (see
+	// Record.PhotoStat); stored by Upsert, not compared by Plan.
+	PhotoStat string
 	// Names, class and card validity are kept in the store for name-change
 	// detection, status counts and deadlines.
 	Surname, FirstName, SecondName string

@@ -45,6 +45,9 @@ var migrations = []string{
 		reason     TEXT NOT NULL
 	) STRICT;
 	CREATE INDEX history_pesel ON history(pesel, id);`,
+	// 2: the source photo's file identity (name, size, modification time),
+	// so an unchanged photo is recognised without reading and hashing it.
+	`ALTER TABLE students ADD COLUMN photo_stat TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate brings db up to len(steps) in one transaction. The version is

@@ -125,6 +125,7 @@ type Record struct {
 	CardValid                      time.Time // date
 	RowHash                        string
 	PhotoHash                      string // sha256 of the source photo
+	PhotoStat                      string // source photo's name, size and mtime when hashed
 	OutputPhotoHash                string // sha256 of the produced photo
 	PackagedAt                     time.Time
 	CodesGenerated                 time.Time // date
@@ -137,14 +138,14 @@ type Record struct {
 
 const recordColumns = `pesel, state, since, surname, first_name, second_name, class, card_valid,
 	row_hash, photo_hash, output_photo_hash, packaged_at, codes_generated, codes_valid_until,
-	codes_simulated, picked_up_by, picked_up_at, photo_purged_at`
+	codes_simulated, picked_up_by, picked_up_at, photo_purged_at, photo_stat`
 
 func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var state, since, card, packaged, gen, until, picked, purged string
 	err := row.Scan(&r.PESEL, &state, &since, &r.Surname, &r.FirstName, &r.SecondName, &r.Class, &card,
 		&r.RowHash, &r.PhotoHash, &r.OutputPhotoHash, &packaged, &gen, &until,
-		&r.CodesSimulated, &r.PickedUpBy, &picked, &purged)
+		&r.CodesSimulated, &r.PickedUpBy, &picked, &purged, &r.PhotoStat)
 	if err != nil {
 		return r, err
 	}
@@ -259,9 +260,10 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 		for _, it := range items {
 			res, err := tx.ExecContext(ctx, `UPDATE students SET surname = ?1, first_name = ?2,
 				second_name = ?3, class = ?4, card_valid = ?5, row_hash = ?6,
-				photo_hash = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_hash ELSE ?7 END
+				photo_hash = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_hash ELSE ?7 END,
+				photo_stat = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_stat ELSE ?9 END
 				WHERE pesel = ?8`,
-				it.Surname, it.FirstName, it.SecondName, it.Class, date(it.CardValid), it.RowHash, it.PhotoHash, it.PESEL)
+				it.Surname, it.FirstName, it.SecondName, it.Class, date(it.CardValid), it.RowHash, it.PhotoHash, it.PESEL, it.PhotoStat)
 			if err != nil {
 				return fmt.Errorf("updating student %s: %w", pesel.Masked(it.PESEL), err)
 			}
@@ -269,9 +271,9 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 				continue
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO students (pesel, state, since, surname, first_name,
-				second_name, class, card_valid, row_hash, photo_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				second_name, class, card_valid, row_hash, photo_hash, photo_stat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				it.PESEL, New.String(), stamp(at), it.Surname, it.FirstName, it.SecondName, it.Class,
-				date(it.CardValid), it.RowHash, it.PhotoHash)
+				date(it.CardValid), it.RowHash, it.PhotoHash, it.PhotoStat)
 			if err != nil {
 				return fmt.Errorf("adding student %s: %w", pesel.Masked(it.PESEL), err)
 			}

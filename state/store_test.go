@@ -260,3 +260,21 @@ func TestUpsertKeepsState(t *testing.T) {
 		t.Errorf("entry history %+v", h[0])
 	}
 }
+
+func TestUpsertKeepsPhotoStat(t *testing.T) {
+	s := openTest(t)
+	it := item(testPESEL(1), "1a")
+	it.PhotoHash, it.PhotoStat = "abc", "a.jpg|100|5"
+	noErr(t, s.Upsert(t.Context(), []Item{it}, day(0)))
+	r, err := s.Get(t.Context(), it.PESEL)
+	noErr(t, err)
+	if r.PhotoStat != "a.jpg|100|5" || r.PhotoHash != "abc" {
+		t.Fatalf("stored stat %q hash %q", r.PhotoStat, r.PhotoHash)
+	}
+	it.PhotoHash, it.PhotoStat = "def", "a.jpg|120|9"
+	noErr(t, s.Upsert(t.Context(), []Item{it}, day(1)))
+	r, _ = s.Get(t.Context(), it.PESEL)
+	if r.PhotoStat != "a.jpg|120|9" {
+		t.Errorf("stat not replaced: %q", r.PhotoStat)
+	}
+}
