@@ -4,8 +4,9 @@
 //
 // Terms:
 //   - slip: one student's A6 portrait card (105 × 148.5 mm): school,
-//     student, class, masked PESEL, card number, the QR code (36 mm, error
-//     correction M, drawn as vector rectangles), the activation code grouped
+//     student, class, masked PESEL, card number, the QR code (33–40 mm wide by
+//     version, error correction M, vector rectangles in a fixed 46 mm box
+//     with the 4-module quiet zone), the activation code grouped
 //     by four in large monospace, the generated and "ważny do" dates, the
 //     activation steps, and a tear-off strip with the pickup line
 //     "Odebrałem/am: data … podpis …" that the secretariat keeps.

@@ -24,7 +24,10 @@ const (
 	slipH    = 148.5
 	margin   = 7.0
 	innerW   = slipW - 2*margin
-	qrSideMM = 36.0 // the symbol without its quiet zone; ≥ 30 mm to scan from paper
+	// qrBoxMM is the QR symbol with its 4-module quiet zone: the symbol
+	// itself is 33 mm (version 1) to 40 mm (version 10) wide, at least the
+	// 30 mm that scans from paper, and the layout does not move with it.
+	qrBoxMM = 46.0
 	stubH    = 20.0 // the tear-off strip at the foot
 	ptToMM   = 25.4 / 72
 )
@@ -152,12 +155,13 @@ func (s slip) draw(pdf *fpdf.Fpdf, x0, y0 float64) {
 	y += size * ptToMM
 	pdf.Text(x, y, FullName(e))
 
-	// QR on the left, facts on the right.
-	y += 4
-	qrX := x + 1
-	s.drawQR(pdf, qrX, y)
-	fx := qrX + qrSideMM + 5
-	fy := y - 1
+	// QR on the left (its quiet zone reaching into the slip's margin),
+	// facts on the right, top-aligned with the symbol.
+	y += 1.5
+	qrX := x0 + 2
+	top := s.drawQR(pdf, qrX, y)
+	fx := qrX + qrBoxMM + 1
+	fy := top - 1.5
 	for _, f := range [...]struct {
 		label, value string
 		bold         bool
@@ -182,7 +186,7 @@ func (s slip) draw(pdf *fpdf.Fpdf, x0, y0 float64) {
 		pdf.Text(fx, fy, f.value)
 		fy += 1.4
 	}
-	y += qrSideMM + 4
+	y += qrBoxMM
 
 	// Activation code, boxed, in large monospace.
 	pdf.SetFont(sans, "B", 8)
@@ -254,14 +258,15 @@ func (s slip) drawStub(pdf *fpdf.Fpdf, x0, y float64) {
 	pdf.Text(x, y, pickupText)
 }
 
-// drawQR paints the symbol with its top-left module at (x, y), on a white
-// square that includes the quiet zone. All dark rectangles are one path,
-// filled once, so viewers show no seams between rows.
-func (s slip) drawQR(pdf *fpdf.Fpdf, x, y float64) {
-	mod := qrSideMM / float64(s.qr.size)
-	q := qrQuiet * mod
+// drawQR paints the symbol and its quiet zone as a white qrBoxMM square
+// with its top-left corner at (bx, by), and returns the y of the symbol's
+// top edge. All dark rectangles are one path, filled once, so viewers show
+// no seams between rows.
+func (s slip) drawQR(pdf *fpdf.Fpdf, bx, by float64) float64 {
+	mod := qrBoxMM / float64(s.qr.size+2*qrQuiet)
 	pdf.SetFillColor(255, 255, 255)
-	pdf.Rect(x-q, y-q, qrSideMM+2*q, qrSideMM+2*q, "F")
+	pdf.Rect(bx, by, qrBoxMM, qrBoxMM, "F")
+	x, y := bx+qrQuiet*mod, by+qrQuiet*mod
 	k := pdf.GetConversionRatio()
 	_, pageH := pdf.GetPageSize()
 	b := make([]byte, 0, 32*len(s.qr.rects)+16)
@@ -278,6 +283,7 @@ func (s slip) drawQR(pdf *fpdf.Fpdf, x, y float64) {
 	}
 	b = append(b, "f Q\n"...)
 	pdf.RawWriteStr(string(b))
+	return y
 }
 
 // drawWatermark lays "WZÓR — NIEWAŻNY" diagonally across the slip, light and
