@@ -97,13 +97,17 @@ func (h *huffTable) build(counts *[16]uint8, vals []byte) error {
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
 		nc := int32(counts[l-1])
-		if nc == 0 {
-			h.maxCode[l] = -1
-		} else {
+		// Codes of length l must fit in l bits and may not be all ones
+		// (C.2; libjpeg enforces the same).
+		if code+nc >= 1<<l {
+			return FormatError("bad Huffman table")
+		}
+		h.maxCode[l] = -1
+		if nc > 0 {
 			h.valOffset[l] = k - code
-			for i := int32(0); i < nc; i++ {
-				if l <= lutBits {
-					shift := lutBits - l
+			if l <= lutBits {
+				shift := lutBits - l
+				for i := int32(0); i < nc; i++ {
 					entry := uint16(l)<<8 | uint16(vals[k+i])
 					first := (code + i) << shift
 					for j := int32(0); j < 1<<shift; j++ {
@@ -114,11 +118,6 @@ func (h *huffTable) build(counts *[16]uint8, vals []byte) error {
 			code += nc
 			k += nc
 			h.maxCode[l] = code - 1
-		}
-		// Codes of length l must fit in l bits and may not be all ones
-		// (C.2; libjpeg enforces the same).
-		if code >= 1<<l {
-			return FormatError("bad Huffman table")
 		}
 		code <<= 1
 	}

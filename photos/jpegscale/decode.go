@@ -405,10 +405,11 @@ func (d *decoder) allocate() error {
 		cw := (d.width*c.h + d.hmax - 1) / d.hmax
 		ch := (d.height*c.v + d.vmax - 1) / d.vmax
 		c.blocksX, c.blocksY = (cw+7)/8, (ch+7)/8
-		blocks += d.mcusX * c.h * d.mcusY * c.v
+		blocks += c.blocksX * c.blocksY
 	}
-	// Every coded block takes at least two bits (a DC code and an EOB or
-	// AC code), so the scan data bounds the image size. This stops a few
+	// Every component codes at least blocksX x blocksY blocks (more when
+	// interleaved), each taking at least two bits (a DC code and an EOB or
+	// AC code), so the data left bounds the image size. This stops a few
 	// hundred bytes from claiming (and allocating) a huge image.
 	if blocks > 4*(len(d.data)-d.pos)+64 {
 		return errTruncated
