@@ -20,16 +20,16 @@ import (
 // Slip geometry in millimetres. A slip is A6 portrait; the print sheet scales
 // it by 1 (4 per A4 portrait) or √2 (2 per A4 landscape, each slip A5).
 const (
-	slipW    = 105.0
-	slipH    = 148.5
-	margin   = 7.0
-	innerW   = slipW - 2*margin
+	slipW  = 105.0
+	slipH  = 148.5
+	margin = 7.0
+	innerW = slipW - 2*margin
 	// qrBoxMM is the QR symbol with its 4-module quiet zone: the symbol
 	// itself is 33 mm (version 1) to 40 mm (version 10) wide, at least the
 	// 30 mm that scans from paper, and the layout does not move with it.
 	qrBoxMM = 46.0
-	stubH    = 20.0 // the tear-off strip at the foot
-	ptToMM   = 25.4 / 72
+	stubH   = 20.0 // the tear-off strip at the foot
+	ptToMM  = 25.4 / 72
 )
 
 // Font families registered in every document.
