@@ -39,13 +39,14 @@ type Report struct {
 }
 
 // NormalizeDir normalises every image file of inDir (not its subfolders)
-// into outDir/<input base name>.jpg under profile p, with workers workers,
-// and writes the rejections to outDir/odrzucone_zdjecia.csv (UTF-8 with
-// BOM, ';', columns plik;kod;powód). Files whose names differ only by
+// into cfg.Dir/<input base name>.jpg under cfg.Profile with cfg.Workers
+// workers, and writes the rejections to cfg.Dir/odrzucone_zdjecia.csv
+// (UTF-8 with BOM, ';', columns plik;kod;powód). Files whose names differ only by
 // extension would overwrite each other and are rejected as ambiguous. The
 // error is for folders that cannot be read or written.
-func NormalizeDir(ctx context.Context, inDir, outDir string, p Profile, workers int, opt *Options) (Report, error) {
+func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error) {
 	var rep Report
+	outDir := cfg.Dir
 	if same, err := sameDir(inDir, outDir); err != nil {
 		return rep, err
 	} else if same {
@@ -88,7 +89,7 @@ func NormalizeDir(ctx context.Context, inDir, outDir string, p Profile, workers 
 	in := make(chan Job)
 	out := make(chan Result)
 	g.Go(func() error { return Feed(ctx, jobs, in) })
-	Process(ctx, g, Config{Dir: outDir, Profile: p, Workers: workers, Options: opt}, in, out)
+	Process(ctx, g, cfg, in, out)
 	for r := range out {
 		if r.Code != "" {
 			rep.Rejected = append(rep.Rejected, Rejected{File: filepath.Base(r.Source), Code: r.Code, Detail: r.Detail})

@@ -149,7 +149,7 @@ func TestNormalizeDir(t *testing.T) {
 		"notes.txt":             []byte("x"),
 		"Thumbs.db":             []byte("x"),
 	})
-	rep, err := NormalizeDir(context.Background(), in, out, small, 2, nil)
+	rep, err := NormalizeDir(context.Background(), in, Config{Dir: out, Profile: small, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestNormalizeDir(t *testing.T) {
 	if string(csv) != want {
 		t.Errorf("report:\n%q\nwant:\n%q", csv, want)
 	}
-	if _, err := NormalizeDir(context.Background(), in, in, small, 2, nil); err == nil || !strings.Contains(err.Error(), "input folder") {
+	if _, err := NormalizeDir(context.Background(), in, Config{Dir: in, Profile: small, Workers: 2}); err == nil || !strings.Contains(err.Error(), "input folder") {
 		t.Errorf("writing over the input folder: err = %v", err)
 	}
 	if bytes.Contains(csv, []byte("\n\n")) {

@@ -12,7 +12,8 @@ const DefaultProfile = "mobywatel"
 // profiles are read from config.yaml (hence the mapstructure tags) and must
 // pass Validate.
 type Profile struct {
-	// Description says where the rules come from (English, for listings).
+	// Description says where the rules come from (Polish: mlegit profiles
+	// shows it to the secretariat).
 	Description string `mapstructure:"description" json:"description"`
 
 	// AspectW:AspectH is the output aspect ratio; both zero means "keep the
@@ -52,23 +53,23 @@ const (
 func DefaultProfiles() map[string]Profile {
 	return map[string]Profile{
 		"uonet": {
-			Description: "UONET+ photo for the school ID: 354x496 px (or proportionally more), JPG, up to 1 MB",
+			Description: "zdjęcie z UONET+ do legitymacji: 354x496 px (lub proporcjonalnie więcej), JPG, do 1 MB",
 			AspectW:     354, AspectH: 496,
 			MinWidth: 354, MinHeight: 496,
 			Width: 354, Height: 496,
-			MaxBytes:   1 << 20,
+			MaxBytes:   1_000_000, // decimal MB: the stricter reading
 			MinQuality: defaultMinQuality, MaxQuality: defaultMaxQuality,
 		},
 		"mobywatel": {
-			Description: "school instructions for mObywatel Junior: 4:5, 480x600 to 1440x1800 px, up to 1 MB",
+			Description: "instrukcje szkół dla mObywatela Junior: 4:5, od 480x600 do 1440x1800 px, do 1 MB",
 			AspectW:     4, AspectH: 5,
 			MinWidth: 480, MinHeight: 600,
 			Width: 480, Height: 600,
-			MaxBytes:   1 << 20,
+			MaxBytes:   1_000_000, // decimal MB: the stricter reading
 			MinQuality: defaultMinQuality, MaxQuality: defaultMaxQuality,
 		},
 		"zpe": {
-			Description: "ZPE-era instructions: 246x304 px, up to 60 kB, JPEG quality 90-100, RGB",
+			Description: "instrukcje z czasów ZPE: 246x304 px, do 60 kB, jakość JPEG 90–100, RGB",
 			AspectW:     246, AspectH: 304,
 			MinWidth: 246, MinHeight: 304,
 			Width: 246, Height: 304,
@@ -76,7 +77,7 @@ func DefaultProfiles() map[string]Profile {
 			MinQuality: 90, MaxQuality: 100,
 		},
 		"sio": {
-			Description: "school instructions for SIO registration (2025+): at least 246x304 px, same aspect, light background, JPG, up to 2.5 MB",
+			Description: "instrukcje szkół do rejestracji w SIO (od 2025): co najmniej 246x304 px, te same proporcje, jasne tło, JPG, do 2,5 MB",
 			AspectW:     246, AspectH: 304,
 			MinWidth: 246, MinHeight: 304,
 			Width: 492, Height: 608,
@@ -84,7 +85,7 @@ func DefaultProfiles() map[string]Profile {
 			MinQuality: defaultMinQuality, MaxQuality: defaultMaxQuality,
 		},
 		"legacy": {
-			Description: "older instructions: JPG, up to 5 MB, source shape kept",
+			Description: "starsze instrukcje: JPG, do 5 MB, proporcje zdjęcia bez zmian",
 			MinWidth:    240, MinHeight: 240,
 			Width: 1440, Height: 1800,
 			MaxBytes:   5 * 1000 * 1000,

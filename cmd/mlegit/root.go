@@ -76,6 +76,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newSlipsCommand(g),
 		newPickupCommand(g),
 		newRegisterCommand(g),
+		newPhotosCommand(g), newProfilesCommand(g),
 	)
 	return root
 }

@@ -25,7 +25,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchrun: need -in, -out and a known -profile")
 		os.Exit(2)
 	}
-	rep, err := photos.NormalizeDir(context.Background(), *in, *out, p, *workers, nil)
+	rep, err := photos.NormalizeDir(context.Background(), *in, photos.Config{Dir: *out, Profile: p, Workers: *workers})
 	if err != nil {
 		slog.Error("benchrun failed", "err", err)
 		os.Exit(1)
