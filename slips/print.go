@@ -19,8 +19,13 @@ import (
 	"github.com/mlegit/mlegit/safefile"
 )
 
-// PrintFile is the name of the print sheet inside OUT/slips.
-const PrintFile = "wszystkie.pdf"
+// Names of the print sheet inside OUT/slips: PrintFile holds every slip;
+// a run limited by Options.Class or Options.PESEL writes SelectedFile, so
+// reprinting one student never replaces the full sheet.
+const (
+	PrintFile    = "wszystkie.pdf"
+	SelectedFile = "wybrane.pdf"
+)
 
 // Options choose what is printed and how. A nil *Options means the defaults.
 type Options struct {
@@ -204,12 +209,12 @@ func sorted(entries []codes.Entry, opts *Options) []codes.Entry {
 // Written lists what WriteAll wrote.
 type Written struct {
 	Slips []string // OUT/slips/<class>/<FileName>, in print order
-	Print string   // OUT/slips/wszystkie.pdf
+	Print string   // OUT/slips/wszystkie.pdf, or wybrane.pdf for a selection
 }
 
 // WriteAll writes every selected student's slip to
 // OUT/slips/<SafeName(class)>/<FileName> and the print sheet to
-// OUT/slips/wszystkie.pdf, all through safefile (0600 files, 0700 folders).
+// OUT/slips/wszystkie.pdf (wybrane.pdf for a selection), all through safefile (0600 files, 0700 folders).
 // Two students whose file names collide get "_2", "_3"… suffixes. The slips
 // are rendered by a pool of GOMAXPROCS workers; the first error stops them.
 func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Options) (Written, error) {
@@ -231,6 +236,9 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 	}
 	dir := filepath.Join(outDir, "slips")
 	res := Written{Slips: slipPaths(dir, list), Print: filepath.Join(dir, PrintFile)}
+	if opts != nil && (opts.Class != "" || len(opts.PESEL) > 0) {
+		res.Print = filepath.Join(dir, SelectedFile)
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))

@@ -23,14 +23,15 @@ func TestWriteAll(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		opts  *Options
+		print string
 		files []string // relative to OUT/slips
 	}{
-		{"all", nil, []string{
+		{"all", nil, PrintFile, []string{
 			"1b/Łęcka-Źdźbło_Żaneta_" + x(zaneta) + ".pdf", "1b/Nowak_Jan_" + x(twin) + ".pdf",
 			"1b/Nowak_Jan_" + x(twin) + "_2.pdf", "2a/Sowa_Ola_" + x(ola) + ".pdf",
 		}},
-		{"one class", &Options{Class: "2A"}, []string{"2a/Sowa_Ola_" + x(ola) + ".pdf"}},
-		{"one student", &Options{PESEL: []string{zaneta.PESEL}}, []string{"1b/Łęcka-Źdźbło_Żaneta_" + x(zaneta) + ".pdf"}},
+		{"one class", &Options{Class: "2A"}, SelectedFile, []string{"2a/Sowa_Ola_" + x(ola) + ".pdf"}},
+		{"one student", &Options{PESEL: []string{zaneta.PESEL}}, SelectedFile, []string{"1b/Łęcka-Źdźbło_Żaneta_" + x(zaneta) + ".pdf"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
@@ -48,7 +49,10 @@ func TestWriteAll(t *testing.T) {
 				}
 				assertPrivatePDF(t, want)
 			}
-			assertPrivatePDF(t, filepath.Join(out, "slips", PrintFile))
+			if want := filepath.Join(out, "slips", tc.print); got.Print != want {
+				t.Errorf("print sheet at %s, want %s", got.Print, want)
+			}
+			assertPrivatePDF(t, got.Print)
 			if fi, err := os.Stat(filepath.Join(out, "slips")); err != nil || fi.Mode().Perm() != 0o700 {
 				t.Errorf("slips folder: %v, mode %v, want 0700", err, fi.Mode().Perm())
 			}

@@ -21,9 +21,9 @@ const slipsLong = `Print the pickup slips from the codes store (OUT/codes/codes.
 
 with the PESEL masked as 1121xxxxx89, and the print sheet
 
-  OUT/slips/wszystkie.pdf
+  OUT/slips/wszystkie.pdf   (OUT/slips/wybrane.pdf with --class or --pesel)
 
-with every slip on A4 between cut lines, --slips-per-page 4 (A6 slips on A4
+with every selected slip on A4 between cut lines, --slips-per-page 4 (A6 slips on A4
 portrait) or 2 (A5 slips on A4 landscape), sorted by class then surname, each
 class on a new page. Each slip carries the QR code and the activation code;
 codes from portal-sim print "WZÓR — NIEWAŻNY" across the slip. All files are
