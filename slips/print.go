@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/sync/errgroup"
@@ -73,7 +74,7 @@ func WriteSlip(w io.Writer, school string, e codes.Entry, opts *Options) error {
 }
 
 func (s slip) writePDF(w io.Writer, compress bool) error {
-	pdf := newPDF("P", fpdf.SizeType{Wd: slipW, Ht: slipH}, compress)
+	pdf := newPDF("P", fpdf.SizeType{Wd: slipW, Ht: slipH}, compress, s.entry.Generated)
 	pdf.SetTitle("mLegitymacja — kod aktywacyjny: "+FullName(s.entry), true)
 	pdf.AddPage()
 	s.draw(pdf, 0, 0)
@@ -135,7 +136,13 @@ func writePrint(w io.Writer, list []slip, perPage int, compress bool) error {
 		return fmt.Errorf("print sheet: no slips selected")
 	}
 	sh := newSheet(perPage)
-	pdf := newPDF(sh.orientation, fpdf.SizeType{Wd: 210, Ht: 297}, compress)
+	var latest time.Time
+	for _, s := range list {
+		if s.entry.Generated.After(latest) {
+			latest = s.entry.Generated
+		}
+	}
+	pdf := newPDF(sh.orientation, fpdf.SizeType{Wd: 210, Ht: 297}, compress, latest)
 	pdf.SetTitle("mLegitymacja — odcinki z kodami aktywacyjnymi", true)
 	slot := perPage // forces a first page
 	class := ""

@@ -53,9 +53,17 @@ var steps = [...]string{
 
 // newPDF starts a document in millimetres with the three fonts the slips
 // use, each parsed once per document and embedded as a subset on output.
-func newPDF(orientation string, size fpdf.SizeType, compress bool) *fpdf.Fpdf {
+// The document is dated created (the codes' generation time), not the
+// clock. (The bytes still differ between runs: fpdf subsets fonts in map
+// order.)
+func newPDF(orientation string, size fpdf.SizeType, compress bool, created time.Time) *fpdf.Fpdf {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "mm", Size: size})
 	pdf.SetCompression(compress)
+	if created.IsZero() {
+		created = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCreator("mlegit", true)
