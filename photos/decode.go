@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"log/slog"
 
 	"github.com/mlegit/mlegit/photos/jpegscale"
 )
@@ -86,8 +87,8 @@ var useJPEGScale = true
 // decodeScaled decodes data (stored size w x h), a JPEG at a reduced scale
 // when that still leaves at least minW x minH pixels (stored orientation),
 // and returns the image and the denom used (1 for a full decode). JPEGs the
-// reduced-scale decoder does not handle (progressive, CMYK, ...) are decoded
-// in full by image/jpeg.
+// reduced-scale decoder does not handle (progressive, CMYK, ...) or finds
+// malformed are decoded in full by image/jpeg.
 func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image, int, error) {
 	if format == formatPNG {
 		img, err := png.Decode(bytes.NewReader(data))
@@ -96,9 +97,15 @@ func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image
 	if useJPEGScale {
 		denom := jpegscale.Denom(w, h, minW, minH)
 		img, err := jpegscale.Decode(bytes.NewReader(data), denom)
+		if err == nil {
+			return img, denom, nil
+		}
+		// UnsupportedError: a valid JPEG it does not handle. A FormatError
+		// is retried too: image/jpeg may tolerate damage the reduced-scale
+		// decoder does not, and a usable photo must not be refused for it.
 		var unsupported jpegscale.UnsupportedError
 		if !errors.As(err, &unsupported) {
-			return img, denom, err
+			slog.Debug("reduced-scale decoding failed, retrying with image/jpeg", "err", err)
 		}
 	}
 	img, err := jpeg.Decode(bytes.NewReader(data))
