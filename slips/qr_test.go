@@ -1,9 +1,12 @@
 package slips
 
 import (
+	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,6 +77,54 @@ func TestQRDecodes(t *testing.T) {
 			t.Error("no error for an empty payload")
 		}
 	})
+}
+
+// qrPath returns the rectangles (x, y, w, h in points, PDF coordinates) of
+// the first QR path in an uncompressed PDF: "q 0 g", one "x y w h re" per
+// rectangle, "f Q".
+func qrPath(t *testing.T, pdf []byte) [][4]float64 {
+	t.Helper()
+	start := bytes.Index(pdf, []byte("q 0 g\n"))
+	if start < 0 {
+		t.Fatal("no QR path in the PDF")
+	}
+	end := bytes.Index(pdf[start:], []byte("f Q\n"))
+	if end < 0 {
+		t.Fatal("QR path not closed")
+	}
+	var rects [][4]float64
+	for _, line := range strings.Split(string(pdf[start+6:start+end]), "\n") {
+		var r [4]float64
+		if _, err := fmt.Sscanf(line, "%f %f %f %f re", &r[0], &r[1], &r[2], &r[3]); err == nil {
+			rects = append(rects, r)
+		}
+	}
+	return rects
+}
+
+// TestQRPathDecodes scans the QR as the slip PDF draws it, without any
+// PDF renderer: the path's rectangles go back onto a module grid (the
+// narrowest rectangle is one module), which gozxing must decode.
+func TestQRPathDecodes(t *testing.T) {
+	e := entry(t, 42, "1b", "Łęcka-Źdźbło", "Żaneta")
+	rects := qrPath(t, renderSlip(t, e, &Options{plain: true}))
+	mod, left, top := math.Inf(1), math.Inf(1), math.Inf(-1)
+	for _, r := range rects {
+		mod, left, top = math.Min(mod, r[2]), math.Min(left, r[0]), math.Max(top, r[1])
+	}
+	var m qrMatrix
+	for _, r := range rects {
+		// PDF y grows upwards; h is negative (the rectangle hangs down).
+		q := qrRect{
+			x: int(math.Round((r[0] - left) / mod)), y: int(math.Round((top - r[1]) / mod)),
+			w: int(math.Round(r[2] / mod)), h: int(math.Round(-r[3] / mod)),
+		}
+		m.rects = append(m.rects, q)
+		m.size = max(m.size, q.x+q.w, q.y+q.h)
+	}
+	if got := decodeQR(t, rasterize(m, 4)); got != e.QR {
+		t.Errorf("drawn QR decodes to %q, want %q", got, e.QR)
+	}
 }
 
 // TestQROnPage renders a watermarked slip with poppler and scans the page.

@@ -2,7 +2,6 @@ package slips
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -76,19 +75,9 @@ func TestSlipText(t *testing.T) {
 			"slip":       plain,
 			"2 per page": renderPrint(t, []codes.Entry{e}, &Options{SlipsPerPage: 2, plain: true}),
 		} {
-			// The QR is one path: "q 0 g", one "x y w h re" per rectangle, "f Q".
-			start := bytes.Index(b, []byte("q 0 g\n"))
-			end := bytes.Index(b[start:], []byte("f Q\n"))
-			if start < 0 || end < 0 {
-				t.Fatalf("%s: no QR path", name)
-			}
 			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, line := range strings.Split(string(b[start+6:start+end]), "\n") {
-				var x, y, w, h float64
-				if _, err := fmt.Sscanf(line, "%f %f %f %f re", &x, &y, &w, &h); err != nil {
-					continue
-				}
-				lo, hi = math.Min(lo, x), math.Max(hi, x+w)
+			for _, r := range qrPath(t, b) {
+				lo, hi = math.Min(lo, r[0]), math.Max(hi, r[0]+r[2])
 			}
 			// Coordinates are points; the 2-up sheet scales by a cm operator.
 			scale := 1.0
