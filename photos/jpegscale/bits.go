@@ -5,7 +5,7 @@ import "encoding/binary"
 // lutBits is the number of leading stream bits resolved by one lookup in a
 // Huffman table; codes up to this length (almost every code in a photo)
 // decode without a loop.
-const lutBits = 9
+const lutBits = 10
 
 // bitReader serves the entropy-coded bits of a scan from an in-memory file.
 // It removes byte stuffing (0xFF 0x00 means a data byte 0xFF) and stops at

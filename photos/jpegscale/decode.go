@@ -116,7 +116,10 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 // 8): a W x H image becomes ceil(W/denom) x ceil(H/denom). The result is an
 // *image.YCbCr with the file's chroma subsampling ratio, or an *image.Gray
 // for a 1-component image. Each output pixel is the average of the denom x
-// denom source pixels it covers.
+// denom source pixels it covers (at the right and bottom edges, of the
+// pixels the encoder padded the last blocks with). The image is a
+// sub-image of planes padded to whole MCUs, so its strides may exceed its
+// width. Valid files outside the package's scope yield an UnsupportedError.
 func Decode(r io.Reader, denom int) (image.Image, error) {
 	switch denom {
 	case 1, 2, 4, 8:
@@ -351,7 +354,7 @@ func (d *decoder) checkSupported() error {
 		return UnsupportedError("2 components")
 	case d.height == 0:
 		return UnsupportedError("height defined by DNL")
-	case d.width*d.height > maxPixels:
+	case int64(d.width)*int64(d.height) > maxPixels:
 		return UnsupportedError(fmt.Sprintf("image of %dx%d pixels exceeds the %d pixel limit", d.width, d.height, maxPixels))
 	case d.ncomp == 3 && !d.jfif && ((d.adobeSeen && d.adobeTransform == 0) ||
 		(d.comp[0].id == 'R' && d.comp[1].id == 'G' && d.comp[2].id == 'B')):

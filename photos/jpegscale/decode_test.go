@@ -166,6 +166,7 @@ func TestDecodeStdlibEncoded(t *testing.T) {
 		{17, 33, 95, true},
 		{203, 101, 90, false},
 		{203, 101, 90, true},
+		{1001, 999, 90, false},
 	} {
 		img := image.Image(photoLike(tc.w, tc.h, 7))
 		if tc.gray {
@@ -243,6 +244,27 @@ func TestDecodeSamplingRestartsSizes(t *testing.T) {
 					})
 				}
 			}
+		}
+	}
+}
+
+// TestDecodeLargeOddSize covers many MCU rows and restart intervals that
+// do not divide the MCU count, at a size that is no multiple of any MCU.
+func TestDecodeLargeOddSize(t *testing.T) {
+	img := photoLike(1001, 999, 9)
+	for _, tc := range []struct {
+		name string
+		o    encOptions
+	}{
+		{"422_restart13", encOptions{step: 8, h: [3]int{2, 1, 1}, restart: 13}},
+		{"gray_restart100", encOptions{step: 8, gray: true, restart: 100}},
+	} {
+		data := encodeTest(t, img, tc.o)
+		for _, denom := range []int{1, 2, 4, 8} {
+			t.Run(fmt.Sprintf("%s/denom%d", tc.name, denom), func(t *testing.T) {
+				mean, mx := reduceLimits(denom)
+				assertMatchesStdlib(t, data, denom, mean, mx)
+			})
 		}
 	}
 }
