@@ -54,7 +54,7 @@ var Defaults = map[string]any{
 	"codes_due_days":       14,
 	"activation_days":      30,
 	"photo_retention_days": 30,
-	"state_dir":            "state",
+	"state_dir":            "", // "": OUT/state
 	"slips_per_page":       4,
 }
 

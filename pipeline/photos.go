@@ -58,6 +58,10 @@ type Photos struct {
 	SourceDir string
 	Config    photos.Config
 	Progress  Progress // nil: none
+	// Inspect, when set, is asked about each accepted student's matched
+	// photo before it is queued; true skips the photo work (the result
+	// of an earlier run stands). Nightly.Inspect is the one in use.
+	Inspect func(v *Verdict, src string) (skip bool, err error)
 }
 
 // Run implements PhotoStage.
@@ -124,6 +128,22 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 	g.Go(func() error {
 		defer close(jobCh)
 		for _, j := range jobs {
+			if p.Inspect != nil {
+				v := byRow[rowKey(j.Student.File, j.Student.Row)]
+				skip, err := p.Inspect(v, j.Source)
+				if err != nil {
+					return err
+				}
+				if skip {
+					prog.Done(1)
+					select {
+					case out <- v:
+						continue
+					case <-gctx.Done():
+						return gctx.Err()
+					}
+				}
+			}
 			select {
 			case jobCh <- j:
 			case <-gctx.Done():

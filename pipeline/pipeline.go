@@ -36,8 +36,9 @@ type Config struct {
 	Profile    string    // photo profile name, for the summary
 	Roster     *roster.Options
 
-	Photos PhotoStage // nil: no photo stage (roster-only validation)
-	Pack   PackStage  // nil: no upload package
+	Photos  PhotoStage // nil: no photo stage (roster-only validation)
+	Pack    PackStage  // nil: no upload package
+	Nightly *Nightly   // nil: no state store; every run starts from nothing
 
 	Progress Progress     // nil: no progress reporting
 	Log      *slog.Logger // nil: slog.Default()
@@ -57,6 +58,8 @@ type Verdict struct {
 	Record     roster.Record
 	Student    student.Student // valid only when Rejections is empty
 	Rejections []reject.Rejection
+
+	photo photoFacts // set by Nightly.Inspect
 }
 
 // Accepted reports whether no stage has rejected the student.
@@ -69,6 +72,11 @@ type Result struct {
 	// RostersRead counts roster files read successfully; zero means the
 	// run had nothing to work on.
 	RostersRead int
+	// Sent lists the students put into tonight's upload package: all
+	// accepted ones, or with Nightly only those new, changed or reissued.
+	Sent []student.Student
+
+	verdicts []*Verdict
 }
 
 // PhotoStage matches and normalises photos. Run receives every verdict
@@ -95,6 +103,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
+	}
+	if cfg.Nightly != nil {
+		if err := cfg.Nightly.load(ctx, cfg.AsOf); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Summary: report.Summary{
 		School:  cfg.School,
@@ -136,13 +149,35 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 
-	if cfg.Pack != nil && len(res.Accepted) > 0 {
+	res.Sent = res.Accepted
+	if n := cfg.Nightly; n != nil {
+		sent, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil)
+		if err != nil {
+			return nil, fmt.Errorf("recording the run in the state store: %w", err)
+		}
+		res.Sent = sent
+		res.Summary.New, res.Summary.Changed, res.Summary.Unchanged = &c.New, &c.Changed, &c.Unchanged
+	}
+	if cfg.Pack != nil && len(res.Sent) > 0 {
 		cfg.Progress.Stage("package", -1)
-		path, err := cfg.Pack.Pack(ctx, res.Accepted)
+		path, err := cfg.Pack.Pack(ctx, res.Sent)
 		if err != nil {
 			return nil, fmt.Errorf("building upload package: %w", err)
 		}
 		res.Summary.Package = filepath.Base(path)
+		if cfg.Nightly != nil {
+			if err := cfg.Nightly.packaged(ctx, res.Sent); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res.Summary.Sent = len(res.Sent)
+	if n := cfg.Nightly; n != nil {
+		warns, err := n.housekeep(ctx, cfg.AsOf)
+		if err != nil {
+			return nil, fmt.Errorf("applying deadlines: %w", err)
+		}
+		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
 	}
 	if err := report.Write(cfg.OutDir, &res.Summary); err != nil {
 		return nil, fmt.Errorf("writing reports: %w", err)
@@ -155,6 +190,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // collect drains the last stage into the result.
 func collect(in <-chan *Verdict, res *Result) {
 	for v := range in {
+		res.verdicts = append(res.verdicts, v)
 		res.Summary.Students++
 		for _, n := range v.Record.Notes {
 			res.Summary.Warnings = append(res.Summary.Warnings,

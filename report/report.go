@@ -60,7 +60,14 @@ type Summary struct {
 	UnmatchedPhotos []string           `json:"unmatched_photos"`
 	Files           []FileStatus       `json:"files"`
 	Package         string             `json:"package,omitempty"`
-	Extra           map[string]any     `json:"extra,omitempty"`
+	// Sent counts the students in tonight's package.
+	Sent int `json:"sent"`
+	// New, Changed and Unchanged classify the accepted students against
+	// the state store (absent when the run has no store).
+	New       *int           `json:"new,omitempty"`
+	Changed   *int           `json:"changed,omitempty"`
+	Unchanged *int           `json:"unchanged,omitempty"`
+	Extra     map[string]any `json:"extra,omitempty"`
 }
 
 // Sort puts rejections in file, row, code order and warnings in file, row

@@ -285,6 +285,19 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 	})
 }
 
+// RecordPhotos stores, in one transaction, the sha256 (hex) of the photo
+// produced for each student (PESEL → hash).
+func (s *Store) RecordPhotos(ctx context.Context, hashes map[string]string) error {
+	return inTx(ctx, s.db, func(tx *sql.Tx) error {
+		for p, h := range hashes {
+			if _, err := tx.ExecContext(ctx, `UPDATE students SET output_photo_hash = ? WHERE pesel = ?`, h, p); err != nil {
+				return fmt.Errorf("recording photo of %s: %w", pesel.Masked(p), err)
+			}
+		}
+		return nil
+	})
+}
+
 // RecordPhoto stores the sha256 (hex) of the photo produced for a student.
 func (s *Store) RecordPhoto(ctx context.Context, p, outputHash string) error {
 	return s.update(ctx, p, `UPDATE students SET output_photo_hash = ? WHERE pesel = ?`, outputHash, p)

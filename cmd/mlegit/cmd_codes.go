@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,6 +13,7 @@ import (
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/state"
 )
 
 const codesImportLong = `Import the codes file the portal returned (pesel;kod_qr;kod_aktywacyjny;
@@ -69,7 +72,7 @@ func newCodesImportCommand(g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-func runCodesImport(_ context.Context, opts codesImportOptions, g *globalOptions, flags *pflag.FlagSet) error {
+func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptions, flags *pflag.FlagSet) error {
 	if opts.File == "" {
 		return usageErrorf("--file is required")
 	}
@@ -99,6 +102,9 @@ func runCodesImport(_ context.Context, opts codesImportOptions, g *globalOptions
 	if err != nil {
 		return err
 	}
+	if err := recordCodes(ctx, cfg, in, runTime(asOf)); err != nil {
+		return err
+	}
 	g.log.Info("codes imported", "accepted", len(in.Entries), "rejected", len(rejected), "stored", len(store.Entries))
 	for _, r := range rejected {
 		fmt.Fprintf(g.stdout, "%s:%d PESEL %s %s %s: %s — %s\n", r.File, r.Row, r.PESEL, r.Name, r.Class, r.Code, r.Message)
@@ -112,13 +118,50 @@ func runCodesImport(_ context.Context, opts codesImportOptions, g *globalOptions
 }
 
 // onlyPackage returns the single upload package in OUT/package.
+// onlyPackage returns the newest upload package in OUT/package (by the
+// as-of date in its name): nightly runs leave one per night with news.
 func onlyPackage(out string) (string, error) {
-	found, err := filepath.Glob(filepath.Join(out, export.PackageDir, "mlegitymacja-*.zip"))
+	dir := filepath.Join(out, export.PackageDir)
+	found, err := filepath.Glob(filepath.Join(dir, "mlegitymacja-*.zip"))
 	if err != nil {
 		return "", err
 	}
-	if len(found) != 1 {
-		return "", usageErrorf("%d packages in %s; name one with --package", len(found), filepath.Join(out, export.PackageDir))
+	newest, newestDay := "", time.Time{}
+	for _, f := range found {
+		if _, day, ok := export.ParsePackageName(filepath.Base(f)); ok && !day.Before(newestDay) {
+			newest, newestDay = f, day
+		}
 	}
-	return found[0], nil
+	if newest == "" {
+		return "", usageErrorf("no upload package in %s; name one with --package", dir)
+	}
+	return newest, nil
+}
+
+// recordCodes moves the students whose codes arrived to codes_received in
+// the school's state store. Codes for students the store does not hold as
+// sent (unknown, or invalidated since) are kept in the codes file but not
+// recorded.
+func recordCodes(ctx context.Context, cfg *config.Config, in *codes.Store, at time.Time) error {
+	store, closeState, err := openState(cfg, cfg.Out, in.School)
+	if err != nil {
+		return err
+	}
+	defer closeState()
+	sent, err := holding(ctx, store, state.Packaged, state.CodesReceived, state.SlipPrinted,
+		state.PickedUp, state.Activated, state.Expired)
+	if err != nil {
+		return err
+	}
+	var known []codes.Entry
+	for _, e := range in.Entries {
+		if sent[e.PESEL] {
+			known = append(known, e)
+		}
+	}
+	if len(known) < len(in.Entries) {
+		slog.Warn("codes for students not awaiting them were not recorded in the state store",
+			"count", len(in.Entries)-len(known))
+	}
+	return store.RecordCodes(ctx, known, at)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/pipeline"
 	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/state"
 )
 
 const runLong = `Run the nightly job for one school: read the roster file(s), validate every
@@ -63,6 +64,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	f.String("school", "szkola", "school identifier (used in file names)")
 	f.String("profile", "mobywatel", "photo profile (see mlegit profiles)")
 	f.Int("workers", 0, "photo workers (default: number of CPUs)")
+	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 	f.BoolVar(&opts.all, "all", false, "run every school listed under 'schools:' in the config")
 	f.StringVar(&opts.shard, "shard", "", "with --all: run only shard i of n (i/n, 0 ≤ i < n)")
 	f.IntVar(&opts.parallel, "parallel", 2, "with --all: schools processed at once")
@@ -95,8 +97,8 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 		return err
 	}
 	sum := res.Summary
-	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected; reports in %s\n",
-		sum.School, sum.Students, sum.Accepted, sum.Rejected, s.Out)
+	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected, %d sent in the package; reports in %s\n",
+		sum.School, sum.Students, sum.Accepted, sum.Rejected, sum.Sent, s.Out)
 	if res.RostersRead == 0 {
 		return fmt.Errorf("no roster file could be read (see %s/summary.json)", s.Out)
 	}
@@ -139,16 +141,29 @@ func (e *schoolEnv) runSchool(ctx context.Context, s district.School, progress b
 		defer bar.finish()
 		pc.Progress = bar
 	}
+	photoDir := filepath.Join(s.Out, "photos")
+	store, closeState, err := openState(e.cfg, s.Out, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer closeState()
+	pc.Nightly = &pipeline.Nightly{Store: store, PhotoDir: photoDir, Deadlines: deadlines(e.cfg)}
 	if s.Photos != "" {
-		photoDir := filepath.Join(s.Out, "photos")
 		pc.Photos = &pipeline.Photos{
 			SourceDir: s.Photos,
 			Config:    photoConfig(e.cfg, photoDir, prof),
 			Progress:  pc.Progress,
+			Inspect:   pc.Nightly.Inspect,
 		}
 		pc.Pack = &pipeline.Package{OutDir: s.Out, School: s.ID, AsOf: e.asOf, PhotoDir: photoDir}
 	}
 	return pipeline.Run(ctx, pc)
+}
+
+// deadlines are the lifecycle limits from the configuration.
+func deadlines(cfg *config.Config) state.Deadlines {
+	return state.Deadlines{CodesDueDays: cfg.CodesDueDays, ActivationDays: cfg.ActivationDays,
+		PhotoRetentionDays: cfg.PhotoRetentionDays}
 }
 
 // rosterOptions turns the config's column overrides into reader options.

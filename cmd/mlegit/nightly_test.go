@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlegit/mlegit/state"
+)
+
+// school copies the sample roster (UTF-8 CSV) and photos into a fresh
+// folder, so a test may change them between nightly runs.
+func school(t *testing.T) (roster, photos, out string) {
+	t.Helper()
+	dir := t.TempDir()
+	roster = filepath.Join(dir, "uczniowie.csv")
+	copyFile(t, filepath.Join(samples, "roster", "uczniowie-utf8.csv"), roster)
+	photos = filepath.Join(dir, "zdjecia")
+	os.MkdirAll(photos, 0o700)
+	ents, _ := os.ReadDir(filepath.Join(samples, "photos"))
+	for _, e := range ents {
+		copyFile(t, filepath.Join(samples, "photos", e.Name()), filepath.Join(photos, e.Name()))
+	}
+	return roster, photos, filepath.Join(dir, "out")
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func nightly(t *testing.T, roster, photos, out, asOf string) int {
+	t.Helper()
+	code, _, stderr := mlegit(t, "run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", asOf, "--log-level", "warn")
+	if code != exitRejected && code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	return code
+}
+
+func counts(t *testing.T, out string) (news, changed, unchanged, sent int) {
+	t.Helper()
+	s := readSummary(t, out)
+	if s.New == nil || s.Changed == nil || s.Unchanged == nil {
+		t.Fatal("summary lacks new/changed/unchanged")
+	}
+	return *s.New, *s.Changed, *s.Unchanged, s.Sent
+}
+
+func mtimes(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	m := map[string]time.Time{}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		fi, _ := e.Info()
+		m[e.Name()] = fi.ModTime()
+	}
+	return m
+}
+
+func storeState(t *testing.T, out, p string) (state.State, []state.Event) {
+	t.Helper()
+	s, err := state.Open(filepath.Join(out, "state"), "sp7-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := s.Get(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := s.History(context.Background(), p)
+	return r.State, h
+}
+
+func editRoster(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("roster lacks %q", old)
+	}
+	os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o600)
+}
+
+func TestNightlyIncremental(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	n, c, u, sent := counts(t, out)
+	accepted := readSummary(t, out).Accepted
+	if n != accepted || c != 0 || u != 0 || sent != accepted {
+		t.Fatalf("first night: new %d changed %d unchanged %d sent %d, accepted %d", n, c, u, sent, accepted)
+	}
+	before := mtimes(t, filepath.Join(out, "photos"))
+
+	t.Run("unchanged school does no photo work", func(t *testing.T) {
+		time.Sleep(20 * time.Millisecond)
+		nightly(t, roster, photos, out, "2026-09-16")
+		n, c, u, sent := counts(t, out)
+		if n != 0 || c != 0 || u != accepted || sent != 0 {
+			t.Errorf("new %d changed %d unchanged %d sent %d", n, c, u, sent)
+		}
+		after := mtimes(t, filepath.Join(out, "photos"))
+		for name, m := range before {
+			if !after[name].Equal(m) {
+				t.Errorf("%s rewritten on an unchanged night", name)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260916.zip")); err == nil {
+			t.Error("a package was written with nothing to send")
+		}
+	})
+
+	t.Run("name change is invalidated and reissued", func(t *testing.T) {
+		editRoster(t, roster, "Kowalczyk;Zuzanna;", "Kowalczyk-Nowak;Zuzanna;")
+		nightly(t, roster, photos, out, "2026-09-17")
+		n, c, u, sent := counts(t, out)
+		if n != 0 || c != 1 || u != accepted-1 || sent != 1 {
+			t.Errorf("new %d changed %d unchanged %d sent %d", n, c, u, sent)
+		}
+		st, hist := storeState(t, out, "17271712844")
+		if st != state.Packaged {
+			t.Errorf("state %s, want packaged again", st)
+		}
+		var saw []string
+		for _, e := range hist {
+			saw = append(saw, e.To.String()+":"+e.Reason)
+		}
+		joined := strings.Join(saw, ",")
+		if !strings.Contains(joined, "invalidated:name changed") || !strings.Contains(joined, "new:reissue") {
+			t.Errorf("history %s", joined)
+		}
+	})
+
+	t.Run("changed photo bytes are redone", func(t *testing.T) {
+		p := filepath.Join(photos, "Hanna Szymańska 2a.jpg")
+		copyFile(t, filepath.Join(samples, "photos", "Paweł Kamiński 1b.JPG"), p)
+		nightly(t, roster, photos, out, "2026-09-18")
+		_, c, _, sent := counts(t, out)
+		if c != 1 || sent != 1 {
+			t.Errorf("changed %d sent %d, want 1 and 1", c, sent)
+		}
+	})
+
+	t.Run("student who left is invalidated", func(t *testing.T) {
+		data, _ := os.ReadFile(roster)
+		var keep []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(l, "Mazur;Jan;") && !strings.HasPrefix(l, "Wójcik;Jakub;") {
+				keep = append(keep, l)
+			}
+		}
+		os.WriteFile(roster, []byte(strings.Join(keep, "\n")), 0o600)
+		nightly(t, roster, photos, out, "2026-09-19")
+		st, hist := storeState(t, out, "18310212134") // Wójcik Jakub
+		if st != state.Invalidated || !strings.Contains(hist[len(hist)-1].Reason, "left the roster") {
+			t.Errorf("state %s, history %+v", st, hist[len(hist)-1])
+		}
+	})
+}
+
+func TestNightlyPhotoPurgedAfterRetention(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	pkg := filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip")
+	codesCSV := filepath.Join(t.TempDir(), "kody.csv")
+	if code, _, e := mlegit(t, "portal-sim", "--package", pkg, "--out", codesCSV, "--as-of", "2026-09-16"); code != 0 {
+		t.Fatalf("portal-sim: %d %s", code, e)
+	}
+	if code, _, e := mlegit(t, "codes", "import", "--file", codesCSV, "--out", out, "--as-of", "2026-09-16"); code != 0 {
+		t.Fatalf("codes import: %d %s", code, e)
+	}
+	st, _ := storeState(t, out, "18230410005")
+	if st != state.CodesReceived {
+		t.Fatalf("after codes import: %s, want codes_received", st)
+	}
+	photo := filepath.Join(out, "photos", "18230410005.jpg")
+	nightly(t, roster, photos, out, "2026-10-16") // day 30 after generation: kept
+	if _, err := os.Stat(photo); err != nil {
+		t.Fatalf("photo gone on day 30: %v", err)
+	}
+	nightly(t, roster, photos, out, "2026-10-17") // day 31: purged, not recreated
+	if _, err := os.Stat(photo); !os.IsNotExist(err) {
+		t.Errorf("photo still there after retention: %v", err)
+	}
+	st, _ = storeState(t, out, "18230410005")
+	if st != state.Expired {
+		t.Errorf("codes unactivated past 30 days: %s, want expired", st)
+	}
+}
+
+// TestNightlyKilledRunReachesSameState kills the real binary at random
+// moments and re-runs it; the store and the package must end as after an
+// undisturbed run.
+func TestNightlyKilledRunReachesSameState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "mlegit")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	roster, photos, clean := school(t)
+	args := func(out string) []string {
+		return []string{"run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", "2026-09-15", "--workers", "2", "--school", "sp7-demo"}
+	}
+	if err := exec.Command(bin, args(clean)...).Run(); exitOf(err) != exitRejected {
+		t.Fatalf("clean run: %v", err)
+	}
+	want := finalState(t, clean)
+	for i := range 6 {
+		out := filepath.Join(t.TempDir(), "killed")
+		cmd := exec.Command(bin, args(out)...)
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.IntN(250)+i*10) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if err := exec.Command(bin, args(out)...).Run(); exitOf(err) != exitRejected {
+			t.Fatalf("re-run %d after kill: %v", i, err)
+		}
+		if got := finalState(t, out); got != want {
+			t.Errorf("kill %d: final state differs\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+func exitOf(err error) int {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// finalState renders what must not depend on a kill: every student's
+// state and the package's bytes.
+func finalState(t *testing.T, out string) string {
+	t.Helper()
+	s, err := state.Open(filepath.Join(out, "state"), "sp7-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs, _ := s.Students(context.Background())
+	var b strings.Builder
+	for _, r := range recs {
+		b.WriteString(r.PESEL[:4] + r.State.String() + " ")
+	}
+	pkg, err := os.ReadFile(filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip"))
+	if err != nil {
+		t.Fatalf("package: %v", err)
+	}
+	b.WriteString(state.PhotoHash(pkg)[:12])
+	return b.String()
+}
