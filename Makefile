@@ -9,14 +9,20 @@ AS_OF   ?= 2026-09-15
 build:
 	$(GO) build -o $(BIN) ./cmd/mlegit
 
-# The main job on the bundled synthetic school. Exit code 3 means "some
+# The whole flow on the bundled synthetic school: run → upload package →
+# portal simulator → codes import → pickup slips. Exit code 3 means "some
 # students rejected" — expected here, the samples hold one of each problem.
 run: build
 	@rm -rf $(OUT)
 	./$(BIN) run --roster samples/roster/uczniowie.xlsx --photos samples/photos \
 		--out $(OUT) --as-of $(AS_OF) ; code=$$?; \
 		if [ $$code -ne 0 ] && [ $$code -ne 3 ]; then exit $$code; fi
+	./$(BIN) verify --package $(OUT)/package/*.zip
+	./$(BIN) portal-sim --package $(OUT)/package/*.zip --out $(OUT)/kody-z-portalu.csv --as-of $(AS_OF)
+	./$(BIN) codes import --file $(OUT)/kody-z-portalu.csv --out $(OUT) --as-of $(AS_OF)
+	./$(BIN) slips --out $(OUT)
 	@echo "Reports: $(OUT)/summary.json $(OUT)/odrzuceni.csv $(OUT)/odrzuceni.xlsx"
+	@echo "Slips:   $(OUT)/slips/wszystkie.pdf"
 
 test:
 	$(GO) vet ./...
