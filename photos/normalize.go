@@ -212,11 +212,19 @@ func render(img image.Image, o int, pl outputPlan, p Profile, c Cropper) *image.
 		crop = image.Rect(0, 0, dw, dh)
 	}
 	crop = crop.Add(b.Min)
-	sub := subImage(img, crop)
 	rw, rh := pl.outW, pl.outH
 	if swapsAxes(o) {
 		rw, rh = rh, rw
 	}
+	if k := shrinkFactor(crop.Dx(), crop.Dy(), rw, rh); k > 1 {
+		if y, ok := img.(*image.YCbCr); ok {
+			crop = chromaAligned(y.SubsampleRatio, crop)
+		}
+		if small, ok := boxShrink(img, crop, k); ok {
+			return uprightRGB(imaging.Resize(small, rw, rh, imaging.Lanczos), o)
+		}
+	}
+	sub := subImage(img, crop)
 	resized := imaging.Resize(sub, rw, rh, imaging.Lanczos)
 	return uprightRGB(resized, o)
 }

@@ -294,17 +294,22 @@ func TestEncodeFittingHighestQuality(t *testing.T) {
 func TestNormalizeQuality(t *testing.T) {
 	src := photoLike(3000, 4000, 6)
 	data := encJPEG(t, src, 92)
-	out, info, err := Normalize(data, DefaultProfiles()["mobywatel"], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	full := decodeJPEG(t, data)
 	ref := imaging.Resize(imaging.CropCenter(full, 3000, 3750), 480, 600, imaging.Lanczos)
-	got := decodeJPEG(t, out)
-	mad, pz := diffStats(got, ref)
-	t.Logf("denom %d: mean abs diff %.2f, PSNR %.1f dB", info.Denom, mad, pz)
-	if mad > 3 || pz < 30 {
-		t.Errorf("output differs from full-decode Lanczos: mean abs diff %.2f, PSNR %.1f dB", mad, pz)
+	for _, reduced := range []bool{true, false} {
+		t.Run(map[bool]string{true: "jpegscale", false: "image/jpeg+box"}[reduced], func(t *testing.T) {
+			useJPEGScale = reduced
+			defer func() { useJPEGScale = true }()
+			out, info, err := Normalize(data, DefaultProfiles()["mobywatel"], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mad, pz := diffStats(decodeJPEG(t, out), ref)
+			t.Logf("denom %d: mean abs diff %.2f, PSNR %.1f dB", info.Denom, mad, pz)
+			if mad > 3 || pz < 30 {
+				t.Errorf("output differs from full-decode Lanczos: mean abs diff %.2f, PSNR %.1f dB", mad, pz)
+			}
+		})
 	}
 }
 
