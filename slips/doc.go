@@ -10,7 +10,8 @@
 //     by four in large monospace, the generated and "ważny do" dates, the
 //     activation steps, and a tear-off strip with the pickup line
 //     "Odebrałem/am: data … podpis …" that the secretariat keeps.
-//   - print sheet: OUT/slips/wszystkie.pdf, every selected slip on A4 with
+//   - print sheet: OUT/slips/wszystkie.pdf (wybrane.pdf when limited to a
+//     class or to students), every selected slip on A4 with
 //     dashed cut lines and crop marks, 4 per page (A4 portrait, slips at A6)
 //     or 2 per page (A4 landscape, the same slip enlarged by √2 to A5),
 //     sorted by class then surname in Polish collation (Sort), each class
