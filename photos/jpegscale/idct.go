@@ -154,6 +154,11 @@ func idct4x4(blk *[64]int32, last int, dst []byte, stride int) {
 		}
 		col := blk[u:]
 		col = col[:57]
+		if col[8]|col[16]|col[24]|col[40]|col[48]|col[56] == 0 {
+			dc := (int(col[0])*c4 + pass1Round) >> pass1Shift
+			tmp[u], tmp[8+u], tmp[16+u], tmp[24+u] = dc, dc, dc, dc
+			continue
+		}
 		t0, t1, t2, t3 := idct4Points(int(col[0]), int(col[8]), int(col[16]), int(col[24]),
 			int(col[40]), int(col[48]), int(col[56]))
 		tmp[u] = (t0 + pass1Round) >> pass1Shift
@@ -182,6 +187,11 @@ func idct2x2(blk *[64]int32, last int, dst []byte, stride int) {
 	for _, u := range [...]int{0, 1, 3, 5, 7} {
 		col := blk[u:]
 		col = col[:57]
+		if col[8]|col[24]|col[40]|col[56] == 0 {
+			dc := (int(col[0])*c4 + pass1Round) >> pass1Shift
+			tmp[u], tmp[8+u] = dc, dc
+			continue
+		}
 		t0, t1 := idct2Points(int(col[0]), int(col[8]), int(col[24]), int(col[40]), int(col[56]))
 		tmp[u] = (t0 + pass1Round) >> pass1Shift
 		tmp[8+u] = (t1 + pass1Round) >> pass1Shift

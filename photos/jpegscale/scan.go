@@ -61,6 +61,10 @@ func (d *decoder) processSOS(seg []byte) error {
 		c.scanned = true
 	}
 	if d.img == nil {
+		// Checked again now that any APPn after the frame header is seen.
+		if err := d.checkSupported(); err != nil {
+			return err
+		}
 		if err := d.allocate(); err != nil {
 			return err
 		}
