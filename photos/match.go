@@ -62,9 +62,28 @@ type MatchResult struct {
 func Match(students []student.Student, files []string) MatchResult {
 	keys := make([]studentKey, len(students))
 	byPESEL := make(map[string][]int, len(students))
+	freq := map[string]int{}
 	for i, s := range students {
 		keys[i] = newStudentKey(s)
 		byPESEL[string(s.PESEL)] = append(byPESEL[string(s.PESEL)], i)
+		for _, w := range keys[i].names {
+			freq[w]++
+		}
+	}
+	// Every name word must be in a matching file name, so each student is
+	// looked up by its rarest name word instead of tried against every file.
+	byWord := make(map[string][]int, len(students))
+	for i, k := range keys {
+		if len(k.names) == 0 {
+			continue
+		}
+		rare := k.names[0]
+		for _, w := range k.names[1:] {
+			if freq[w] < freq[rare] {
+				rare = w
+			}
+		}
+		byWord[rare] = append(byWord[rare], i)
 	}
 
 	peselFiles := make([][]string, len(students))
@@ -87,11 +106,17 @@ func Match(students []student.Student, files []string) MatchResult {
 		}
 		toks := tokenize(stem)
 		var hits []int
-		for i := range keys {
-			if keys[i].matches(toks) {
-				hits = append(hits, i)
+		for j, w := range toks {
+			if slices.Contains(toks[:j], w) {
+				continue // each candidate list once
+			}
+			for _, i := range byWord[w] {
+				if keys[i].matches(toks) {
+					hits = append(hits, i)
+				}
 			}
 		}
+		slices.Sort(hits)
 		switch len(hits) {
 		case 0:
 			unmatched = append(unmatched, f)
@@ -159,7 +184,7 @@ func isDigits(s string) bool {
 
 // studentKey is a student's name and class as match tokens.
 type studentKey struct {
-	names  []string // surname words and the first name, sorted
+	names  []string // surname words, then the first-name words
 	second []string // second-name words (optional in a file name)
 	class  string   // class letters and digits, folded, concatenated
 }
