@@ -25,6 +25,7 @@ type Error struct {
 	Err  error
 }
 
+// Error implements error: the code, then the detail.
 func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Code, e.Err) }
 
 // Unwrap returns the underlying error.
