@@ -215,8 +215,9 @@ func sorted(entries []codes.Entry, opts *Options) []codes.Entry {
 
 // Written lists what WriteAll wrote.
 type Written struct {
-	Slips []string // OUT/slips/<class>/<FileName>, in print order
-	Print string   // OUT/slips/wszystkie.pdf, or wybrane.pdf for a selection
+	Slips  []string // OUT/slips/<class>/<FileName>, in print order
+	PESELs []string // the students printed, in the same order
+	Print  string   // OUT/slips/wszystkie.pdf, or wybrane.pdf for a selection
 }
 
 // WriteAll writes every selected student's slip to
@@ -243,6 +244,9 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 	}
 	dir := filepath.Join(outDir, "slips")
 	res := Written{Slips: slipPaths(dir, list), Print: filepath.Join(dir, PrintFile)}
+	for _, e := range list {
+		res.PESELs = append(res.PESELs, e.PESEL)
+	}
 	if opts != nil && (opts.Class != "" || len(opts.PESEL) > 0) {
 		res.Print = filepath.Join(dir, SelectedFile)
 	}

@@ -8,8 +8,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/register"
+	"github.com/mlegit/mlegit/state"
 )
 
 const pickupLong = `Record that a student's slip was handed over: who collected it and when
@@ -35,6 +37,7 @@ func (o *pickupOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.By, "by", "", `who collected the slip, e.g. "Anna Nowak (matka)"`)
 	f.StringVar(&o.Date, "date", "", "pickup date, YYYY-MM-DD (default today)")
 	f.String("out", "out", "output folder")
+	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 }
 
 func newPickupCommand(g *globalOptions) *cobra.Command {
@@ -53,7 +56,7 @@ func newPickupCommand(g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-func runPickup(_ context.Context, opts pickupOptions, g *globalOptions, flags *pflag.FlagSet) error {
+func runPickup(ctx context.Context, opts pickupOptions, g *globalOptions, flags *pflag.FlagSet) error {
 	if opts.PESEL == "" || opts.By == "" {
 		return usageErrorf("--pesel and --by are required")
 	}
@@ -73,7 +76,30 @@ func runPickup(_ context.Context, opts pickupOptions, g *globalOptions, flags *p
 	case err != nil:
 		return err
 	}
+	if err := recordPickupState(ctx, cfg, store.School, pk); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stdout, "Odbiór zapisany: PESEL %s, %s, %s.\n",
 		pesel.Masked(opts.PESEL), date.Format("02.01.2006"), register.PickupsPath(cfg.Out))
 	return nil
+}
+
+// recordPickupState moves the student to picked_up in the school's state
+// store (through slip_printed, if the slip's printing was not recorded).
+// A student the store does not hold as awaiting pickup is left alone.
+func recordPickupState(ctx context.Context, cfg *config.Config, school string, pk register.Pickup) error {
+	st, closeState, err := openState(cfg, cfg.Out, school)
+	if err != nil {
+		return err
+	}
+	defer closeState()
+	waiting, err := holding(ctx, st, state.CodesReceived, state.SlipPrinted)
+	if err != nil || !waiting[pk.PESEL] {
+		return err
+	}
+	at := runTime(pk.At)
+	if err := st.Transition(ctx, pk.PESEL, state.SlipPrinted, at, "slip handed over"); err != nil {
+		return err
+	}
+	return st.ImportPickups(ctx, []state.Pickup{{PESEL: pk.PESEL, By: pk.By, At: pk.At}})
 }

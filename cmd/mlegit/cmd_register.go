@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/register"
+	"github.com/mlegit/mlegit/state"
 )
 
 const registerLong = `Write the register of codes for the secretariat:
@@ -33,6 +36,7 @@ func (o *registerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Codes, "codes", "", "codes store (default OUT/codes/codes.json)")
 	f.String("out", "out", "output folder")
 	f.String("as-of", "", "date the statuses are judged on, YYYY-MM-DD (default today)")
+	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 }
 
 func newRegisterCommand(g *globalOptions) *cobra.Command {
@@ -64,10 +68,37 @@ func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, fl
 	if err != nil {
 		return err
 	}
-	w, err := register.Write(ctx, cfg.Out, register.Sources{Store: store, Pickups: pickups}, asOf)
+	src := register.Sources{Store: store, Pickups: pickups}
+	if src.Activated, src.Invalidated, err = lifecycleDates(ctx, cfg, store.School); err != nil {
+		return err
+	}
+	w, err := register.Write(ctx, cfg.Out, src, asOf)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "Rejestr: %s, %s\n", w.XLSX, w.PDF)
 	return nil
+}
+
+// lifecycleDates reads from the school's state store when each activated
+// or invalidated student entered that state.
+func lifecycleDates(ctx context.Context, cfg *config.Config, school string) (activated, invalidated map[string]time.Time, err error) {
+	st, closeState, err := openState(cfg, cfg.Out, school)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closeState()
+	since := func(s state.State) (map[string]time.Time, error) {
+		recs, err := st.Students(ctx, s)
+		m := make(map[string]time.Time, len(recs))
+		for _, r := range recs {
+			m[r.PESEL] = r.Since
+		}
+		return m, err
+	}
+	if activated, err = since(state.Activated); err != nil {
+		return nil, nil, err
+	}
+	invalidated, err = since(state.Invalidated)
+	return activated, invalidated, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -12,6 +13,7 @@ import (
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/slips"
+	"github.com/mlegit/mlegit/state"
 )
 
 const slipsLong = `Print the pickup slips from the codes store (OUT/codes/codes.json, or
@@ -44,6 +46,8 @@ func (o *slipsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringSliceVar(&o.PESEL, "pesel", nil, "print only these students (repeatable)")
 	f.String("out", "out", "output folder")
 	f.Int("slips-per-page", 4, "slips per A4 page of the print sheet: 2 or 4")
+	f.String("as-of", "", "date recorded in the state store, YYYY-MM-DD (default today)")
+	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 }
 
 func newSlipsCommand(g *globalOptions) *cobra.Command {
@@ -78,9 +82,37 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 	if err != nil {
 		return err
 	}
+	asOf, err := parseAsOf(cfg.AsOf)
+	if err != nil {
+		return err
+	}
+	if err := markPrinted(ctx, cfg, store.School, written.PESELs, runTime(asOf)); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stdout, "Odcinki: %d w %s; do druku: %s\n",
 		len(written.Slips), filepath.Join(cfg.Out, "slips"), written.Print)
 	return nil
+}
+
+// markPrinted moves the printed students awaiting a slip (codes_received)
+// to slip_printed in the school's state store; reprints change nothing.
+func markPrinted(ctx context.Context, cfg *config.Config, school string, printed []string, at time.Time) error {
+	st, closeState, err := openState(cfg, cfg.Out, school)
+	if err != nil {
+		return err
+	}
+	defer closeState()
+	waiting, err := holding(ctx, st, state.CodesReceived)
+	if err != nil {
+		return err
+	}
+	var move []string
+	for _, p := range printed {
+		if waiting[p] {
+			move = append(move, p)
+		}
+	}
+	return st.TransitionAll(ctx, move, state.SlipPrinted, at, "slip printed")
 }
 
 // loadCodesStore loads the configuration and the codes store: file, or

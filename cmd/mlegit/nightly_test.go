@@ -270,3 +270,37 @@ func finalState(t *testing.T, out string) string {
 	b.WriteString(state.PhotoHash(pkg)[:12])
 	return b.String()
 }
+
+func TestLifecycleThroughSlipsAndPickup(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	pkg := filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip")
+	codesCSV := filepath.Join(t.TempDir(), "kody.csv")
+	steps := [][]string{
+		{"portal-sim", "--package", pkg, "--out", codesCSV, "--as-of", "2026-09-16"},
+		{"codes", "import", "--file", codesCSV, "--out", out, "--as-of", "2026-09-16"},
+		{"slips", "--out", out, "--class", "2a", "--as-of", "2026-09-17"},
+		{"pickup", "--out", out, "--pesel", "17271712844", "--by", "Anna Kowalczyk (matka)", "--date", "2026-09-18"},
+		{"register", "--out", out, "--as-of", "2026-09-18"},
+	}
+	for _, args := range steps {
+		if code, _, e := mlegit(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, e)
+		}
+	}
+	want := map[string]state.State{
+		"17271712844": state.PickedUp,      // 2a, picked up
+		"17290913552": state.SlipPrinted,   // 2a, printed, waiting
+		"18230410005": state.CodesReceived, // 1b, not printed (class filter)
+	}
+	for p, w := range want {
+		if st, _ := storeState(t, out, p); st != w {
+			t.Errorf("%s: %s, want %s", p[:4], st, w)
+		}
+	}
+	// A nightly run later leaves them where they are.
+	nightly(t, roster, photos, out, "2026-09-19")
+	if st, _ := storeState(t, out, "17271712844"); st != state.PickedUp {
+		t.Errorf("after a nightly run: %s", st)
+	}
+}
