@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"golang.org/x/sync/errgroup"
@@ -102,7 +103,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 	for _, mt := range m.Matched {
 		v := byRow[rowKey(mt.Student.File, mt.Student.Row)]
 		if v != nil && v.Accepted() {
-			jobs = append(jobs, photos.Job{Student: v.Student, Source: p.SourceDir + string(os.PathSeparator) + mt.File})
+			jobs = append(jobs, photos.Job{Student: v.Student, Source: filepath.Join(p.SourceDir, mt.File)})
 		}
 	}
 	matched := make(map[*Verdict]bool, len(jobs))
