@@ -327,3 +327,41 @@ func TestDecodeRestartsInSeparateScans(t *testing.T) {
 		}
 	}
 }
+
+// withFillBytesAndSegments returns data with two 0xFF fill bytes before
+// every marker (B.1.1.2) and a COM and an APP1 segment after SOI.
+func withFillBytesAndSegments(data []byte) []byte {
+	out := []byte{0xFF, 0xD8}
+	out = append(out, 0xFF, 0xFE, 0, 7, 'h', 'e', 'l', 'l', 'o')                  // COM
+	out = append(out, 0xFF, 0xE1, 0, 10, 'E', 'x', 'i', 'f', 0, 0, 0xFF, 0xD9, 0, 0) // APP1 holding marker-like bytes
+	for i := 2; i < len(data); i++ {
+		if data[i] == 0xFF && i+1 < len(data) && data[i+1] != 0 {
+			out = append(out, 0xFF, 0xFF)
+		}
+		out = append(out, data[i])
+	}
+	return out
+}
+
+func TestDecodeSkipsSegmentsAndFillBytes(t *testing.T) {
+	plain := encodeTest(t, photoLike(40, 24, 8), encOptions{step: 8, h: [3]int{2, 1, 1}, v: [3]int{2, 1, 1}, restart: 2})
+	padded := withFillBytesAndSegments(plain)
+	for _, denom := range []int{1, 2, 4, 8} {
+		t.Run(fmt.Sprintf("denom%d", denom), func(t *testing.T) {
+			want, err := Decode(bytes.NewReader(plain), denom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(bytes.NewReader(padded), denom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wp, gp := planes(t, want), planes(t, got)
+			for i := range wp {
+				if _, mx := diffStats(t, gp[i], wp[i], wp[i].w, wp[i].h); mx != 0 {
+					t.Errorf("plane %d differs by up to %d", i, mx)
+				}
+			}
+		})
+	}
+}

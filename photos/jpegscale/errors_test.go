@@ -94,6 +94,7 @@ func TestUnsupportedFeatures(t *testing.T) {
 		{"Adobe_RGB", header(
 			segment(0xEE, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0),
 			segment(0xC0, 8, 0, 8, 0, 8, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0))},
+		{"Adobe_RGB_after_SOF", adobeRGBAfterSOF(t, base)},
 		{"RGB_component_ids", header(segment(0xC0, 8, 0, 8, 0, 8, 3, 'R', 0x11, 0, 'G', 0x11, 0, 'B', 0x11, 0))},
 		{"DNL_height", header(segment(0xC0, 8, 0, 0, 0, 8, 1, 1, 0x11, 0))},
 		{"too_many_pixels", header(segment(0xC0, 8, 0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 0x11, 0))},
@@ -193,4 +194,20 @@ func TestDecodeRejectsBadDenom(t *testing.T) {
 			}
 		})
 	}
+}
+
+// adobeRGBAfterSOF rewrites a complete baseline file without its JFIF
+// segment and with an Adobe APP14 segment (transform 0: RGB) placed after
+// the frame header, where only the check at the first scan can see it.
+func adobeRGBAfterSOF(t *testing.T, base []byte) []byte {
+	t.Helper()
+	if base[2] != 0xFF || base[3] != 0xE0 {
+		t.Fatal("no APP0 after SOI")
+	}
+	rest := base[4+int(base[4])<<8+int(base[5]):]
+	sof := sofOffset(t, base) - 1 - (len(base) - len(rest)) // index of 0xFF in rest
+	sofEnd := sof + 2 + int(rest[sof+2])<<8 + int(rest[sof+3])
+	out := append([]byte{0xFF, 0xD8}, rest[:sofEnd]...)
+	out = append(out, 0xFF, 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0)
+	return append(out, rest[sofEnd:]...)
 }
