@@ -309,20 +309,7 @@ func TestDecodeRestartsInSeparateScans(t *testing.T) {
 		restarts := encodeTest(t, img, encOptions{step: 8, separate: true, h: tc.h, v: tc.v, restart: 3})
 		for _, denom := range []int{1, 2, 4, 8} {
 			t.Run(fmt.Sprintf("%s/denom%d", tc.name, denom), func(t *testing.T) {
-				want, err := Decode(bytes.NewReader(plain), denom)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := Decode(bytes.NewReader(restarts), denom)
-				if err != nil {
-					t.Fatal(err)
-				}
-				wp, gp := planes(t, want), planes(t, got)
-				for i := range wp {
-					if _, mx := diffStats(t, gp[i], wp[i], wp[i].w, wp[i].h); mx != 0 {
-						t.Errorf("plane %d differs by up to %d", i, mx)
-					}
-				}
+				assertSameDecode(t, restarts, plain, denom)
 			})
 		}
 	}
@@ -332,7 +319,7 @@ func TestDecodeRestartsInSeparateScans(t *testing.T) {
 // every marker (B.1.1.2) and a COM and an APP1 segment after SOI.
 func withFillBytesAndSegments(data []byte) []byte {
 	out := []byte{0xFF, 0xD8}
-	out = append(out, 0xFF, 0xFE, 0, 7, 'h', 'e', 'l', 'l', 'o')                  // COM
+	out = append(out, 0xFF, 0xFE, 0, 7, 'h', 'e', 'l', 'l', 'o')                     // COM
 	out = append(out, 0xFF, 0xE1, 0, 10, 'E', 'x', 'i', 'f', 0, 0, 0xFF, 0xD9, 0, 0) // APP1 holding marker-like bytes
 	for i := 2; i < len(data); i++ {
 		if data[i] == 0xFF && i+1 < len(data) && data[i+1] != 0 {
@@ -348,20 +335,26 @@ func TestDecodeSkipsSegmentsAndFillBytes(t *testing.T) {
 	padded := withFillBytesAndSegments(plain)
 	for _, denom := range []int{1, 2, 4, 8} {
 		t.Run(fmt.Sprintf("denom%d", denom), func(t *testing.T) {
-			want, err := Decode(bytes.NewReader(plain), denom)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Decode(bytes.NewReader(padded), denom)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wp, gp := planes(t, want), planes(t, got)
-			for i := range wp {
-				if _, mx := diffStats(t, gp[i], wp[i], wp[i].w, wp[i].h); mx != 0 {
-					t.Errorf("plane %d differs by up to %d", i, mx)
-				}
-			}
+			assertSameDecode(t, padded, plain, denom)
 		})
+	}
+}
+
+// assertSameDecode checks that two files decode to identical pixels.
+func assertSameDecode(t *testing.T, got, want []byte, denom int) {
+	t.Helper()
+	wantImg, err := Decode(bytes.NewReader(want), denom)
+	if err != nil {
+		t.Fatalf("reference file: %v", err)
+	}
+	gotImg, err := Decode(bytes.NewReader(got), denom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wp, gp := planes(t, wantImg), planes(t, gotImg)
+	for i := range wp {
+		if _, mx := diffStats(t, gp[i], wp[i], wp[i].w, wp[i].h); mx != 0 {
+			t.Errorf("plane %d differs by up to %d", i, mx)
+		}
 	}
 }
