@@ -109,7 +109,7 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	for _, r := range rejected {
 		fmt.Fprintf(g.stdout, "%s:%d PESEL %s %s %s: %s — %s\n", r.File, r.Row, r.PESEL, r.Name, r.Class, r.Code, r.Message)
 	}
-	fmt.Fprintf(g.stdout, "Zaimportowane kody: %d, odrzucone wiersze: %d; razem w %s: %d.\n",
+	fmt.Fprintf(g.stdout, "codes imported: %d, rows rejected: %d; %s now holds %d\n",
 		len(in.Entries), len(rejected), path, len(store.Entries))
 	if len(rejected) > 0 {
 		return &exitError{code: exitRejected, err: fmt.Errorf("%d codes rows rejected", len(rejected))}

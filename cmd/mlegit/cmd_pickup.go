@@ -79,7 +79,7 @@ func runPickup(ctx context.Context, opts pickupOptions, g *globalOptions, flags 
 	if err := recordPickupState(ctx, cfg, store.School, pk); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Odbiór zapisany: PESEL %s, %s, %s.\n",
+	fmt.Fprintf(g.stdout, "pickup recorded: PESEL %s, %s, %s\n",
 		pesel.Masked(opts.PESEL), date.Format("02.01.2006"), register.PickupsPath(cfg.Out))
 	return nil
 }

@@ -71,7 +71,7 @@ func runPortalSim(ctx context.Context, opts portalSimOptions, g *globalOptions, 
 		for _, pr := range rejected.Problems {
 			fmt.Fprintln(g.stdout, pr)
 		}
-		fmt.Fprintf(g.stdout, "Portal (symulacja) odrzucił paczkę; liczba problemów: %d.\n", len(rejected.Problems))
+		fmt.Fprintf(g.stdout, "the simulated portal refused the package: %d problems\n", len(rejected.Problems))
 		return &exitError{code: exitRejected, err: err}
 	}
 	if err != nil {
@@ -81,6 +81,6 @@ func runPortalSim(ctx context.Context, opts portalSimOptions, g *globalOptions, 
 		return err
 	}
 	g.log.Info("simulated codes written", "students", len(rows))
-	fmt.Fprintf(g.stdout, "Zapisano kody (SYMULACJA, nie do użytku) w %s; liczba uczniów: %d.\n", opts.Out, len(rows))
+	fmt.Fprintf(g.stdout, "simulated codes (not valid) written to %s for %d students\n", opts.Out, len(rows))
 	return nil
 }

@@ -76,7 +76,7 @@ func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, fl
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Rejestr: %s, %s\n", w.XLSX, w.PDF)
+	fmt.Fprintf(g.stdout, "register written: %s, %s\n", w.XLSX, w.PDF)
 	return nil
 }
 

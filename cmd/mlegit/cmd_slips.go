@@ -89,7 +89,7 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 	if err := markPrinted(ctx, cfg, store.School, written.PESELs, runTime(asOf)); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Odcinki: %d w %s; do druku: %s\n",
+	fmt.Fprintf(g.stdout, "slips: %d in %s; print sheet: %s\n",
 		len(written.Slips), filepath.Join(cfg.Out, "slips"), written.Print)
 	return nil
 }

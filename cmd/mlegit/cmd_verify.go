@@ -65,10 +65,10 @@ func runVerify(_ context.Context, opts verifyOptions, g *globalOptions, flags *p
 	}
 	g.log.Info("package verified", "problems", len(probs))
 	if len(probs) > 0 {
-		fmt.Fprintf(g.stdout, "Liczba problemów w paczce: %d.\n", len(probs))
+		fmt.Fprintf(g.stdout, "package problems: %d\n", len(probs))
 		return &exitError{code: exitRejected, err: fmt.Errorf("package has %d problems", len(probs))}
 	}
-	fmt.Fprintln(g.stdout, "Paczka jest poprawna.")
+	fmt.Fprintln(g.stdout, "package OK")
 	return nil
 }
 
