@@ -50,6 +50,23 @@ const (
 
 // DefaultProfiles returns the built-in profiles by name. The map is new on
 // every call; callers may add user profiles to it.
+//
+// The choices, where the instructions leave room:
+//
+//	name       aspect   min source  output     max bytes    quality
+//	uonet      354:496  354x496     354x496    1 000 000    75–95
+//	mobywatel  4:5      480x600     480x600    1 000 000    75–95
+//	zpe        246:304  246x304     246x304       60 000    90–100
+//	sio        246:304  246x304     492x608    2 500 000    75–95
+//	legacy     none     240x240     ≤1440x1800 5 000 000    75–95
+//
+// Outputs are the smallest size the instructions allow (mobywatel accepts
+// up to 1440x1800: raise Width/Height in a user profile for that), except
+// sio, which gets twice its minimum for a sharper print. "1 MB" is read as
+// 10^6 bytes, the stricter reading. Where no quality range is given, 75–95:
+// below 75 faces show blocking, above 95 bytes grow with no visible gain.
+// Photos are never upscaled: a crop smaller than the output (but at least
+// the minimum) is written at its own size.
 func DefaultProfiles() map[string]Profile {
 	return map[string]Profile{
 		"uonet": {
