@@ -73,6 +73,9 @@ func extend(v int32, s uint) int32 {
 	return v
 }
 
+// fastEOB flags the end-of-block code in huffTable.fastAC.
+const fastEOB = 1 << 6
+
 // huffTable is one decoded DHT table.
 type huffTable struct {
 	// lut maps the next lutBits bits to codeLength<<8 | symbol, or 0 when
@@ -84,7 +87,8 @@ type huffTable struct {
 	valOffset [17]int32
 	vals      [256]uint8
 	// fastAC maps the next lutBits bits, when they hold an AC code and all
-	// of its magnitude bits, to value<<16 | run<<8 | bits used; else 0.
+	// of its magnitude bits, to value<<16 | run<<8 | bits used, or when
+	// they hold the end-of-block code, to fastEOB | bits used; else 0.
 	fastAC  [1 << lutBits]int32
 	defined bool
 }
@@ -124,6 +128,9 @@ func (h *huffTable) build(counts *[16]uint8, vals []byte) error {
 	for i, e := range h.lut {
 		l, sym := uint(e>>8), e&0xFF
 		run, size := int32(sym>>4), uint(sym&15)
+		if e != 0 && sym == 0 {
+			h.fastAC[i] = fastEOB | int32(l)
+		}
 		if e == 0 || size == 0 || l+size > lutBits {
 			continue
 		}

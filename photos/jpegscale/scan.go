@@ -179,9 +179,12 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 			acc, n = br.refill(acc, n)
 		}
 		if f := ac.fastAC[acc>>(64-lutBits)]; f != 0 {
-			k += int(f >> 8 & 15)
 			acc <<= uint(f & 15)
 			n -= uint(f & 15)
+			if f&fastEOB != 0 {
+				break
+			}
+			k += int(f >> 8 & 15)
 			if k > 63 {
 				return errRunPastBlock
 			}
