@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -146,6 +147,16 @@ func TestNormalizeColourModels(t *testing.T) {
 			alpha.SetNRGBA(x, y, color.NRGBA{0, 0, 0, 255})
 		}
 	}
+	deep := image.NewNRGBA64(image.Rect(0, 0, 200, 250))
+	for y := 0; y < 250; y++ {
+		for x := 0; x < 200; x++ {
+			deep.SetNRGBA64(x, y, color.NRGBA64{uint16(x * 300), 0, 0xFFFF, 0xFFFF})
+		}
+	}
+	palAlpha := image.NewPaletted(image.Rect(0, 0, 200, 250), color.Palette{color.NRGBA{0, 0, 0, 0}, color.NRGBA{255, 0, 0, 255}})
+	for i := range palAlpha.Pix {
+		palAlpha.Pix[i] = uint8(i % 200 / 100) // left transparent, right red
+	}
 	cmyk, err := os.ReadFile(filepath.Join("testdata", "cmyk.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +179,12 @@ func TestNormalizeColourModels(t *testing.T) {
 			}
 		}},
 		{"progressive JPEG", progressive, nil},
+		{"16-bit PNG", encPNG(t, deep), nil},
+		{"paletted PNG with transparency", encPNG(t, palAlpha), func(t *testing.T, img image.Image) {
+			if c := nearest(img.At(5, 50)) + nearest(img.At(75, 50)); c != "WR" {
+				t.Errorf("left, right = %s, want white, red", c)
+			}
+		}},
 		{"alpha PNG on white", encPNG(t, alpha), func(t *testing.T, img image.Image) {
 			if c := nearest(img.At(5, 50)); c != "W" {
 				t.Errorf("transparent part became %s, want white", c)
@@ -367,4 +384,24 @@ func grayLike(w, h int) *image.Gray {
 		g.Pix[i] = src.Pix[4*i+1]
 	}
 	return g
+}
+
+// TestNormalizePNGOrientation: an eXIf chunk in a PNG turns it like EXIF in
+// a JPEG.
+func TestNormalizePNGOrientation(t *testing.T) {
+	p := encPNG(t, quadrants(600, 480))
+	tiff := exifBlock(8, false)
+	body := append([]byte("eXIf"), tiff...)
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(tiff)))
+	chunk = binary.BigEndian.AppendUint32(append(chunk, body...), crc32.ChecksumIEEE(body))
+	data := append(append(append([]byte{}, p[:33]...), chunk...), p[33:]...) // after IHDR
+	out, info, err := Normalize(data, small, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodeJPEG(t, out)
+	got := nearest(img.At(15, 15)) + nearest(img.At(65, 15)) + nearest(img.At(15, 85)) + nearest(img.At(65, 85))
+	if info.Orientation != 8 || got != "GYRB" {
+		t.Errorf("orientation %d, corners %s, want 8 and GYRB", info.Orientation, got)
+	}
 }
