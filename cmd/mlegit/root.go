@@ -77,6 +77,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newPickupCommand(g),
 		newRegisterCommand(g),
 		newPhotosCommand(g), newProfilesCommand(g),
+		newStatusCommand(g), newInvalidateCommand(g),
 	)
 	return root
 }

@@ -1,0 +1,159 @@
+package status
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mlegit/mlegit/formula"
+)
+
+// Sheet names of status.xlsx.
+const (
+	SheetSummary    = "Podsumowanie"
+	SheetDeadlines  = "Terminy"
+	SheetRejections = "Odrzuceni"
+)
+
+// dateLayout is how the secretariat writes dates (DD.MM.RRRR).
+const dateLayout = "02.01.2006"
+
+// WriteXLSX writes r as the secretariat's workbook, in Polish:
+//
+//   - Podsumowanie: students per class (rows) and state (columns, the
+//     Polish state names), with totals, and the date of the status;
+//   - Terminy: near and overdue deadlines (PESEL masked, Uczeń, Oddział,
+//     Stan, Termin, Data, Pozostało dni, Po terminie tak/nie);
+//   - Odrzuceni: the open rejections of the last run.
+//
+// Counts and days are numbers; every text cell is stored as text and
+// neutralised against formula injection.
+func WriteXLSX(w io.Writer, r *Report) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return fmt.Errorf("naming sheet: %w", err)
+	}
+	for _, s := range []struct {
+		name   string
+		widths []float64
+		rows   [][]any
+	}{
+		{SheetSummary, summaryWidths(r), summaryRows(r)},
+		{SheetDeadlines, []float64{14, 28, 10, 16, 22, 12, 14, 12}, deadlineRows(r)},
+		{SheetRejections, []float64{14, 28, 10, 26, 80, 22, 8}, rejectionRows(r)},
+	} {
+		if err := writeSheet(f, s.name, s.widths, s.rows); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("writing workbook: %w", err)
+	}
+	return nil
+}
+
+// writeSheet streams rows into the sheet name, creating it if needed.
+// Strings become neutralised text cells; other values are kept as they
+// are (numbers).
+func writeSheet(f *excelize.File, name string, widths []float64, rows [][]any) error {
+	if idx, _ := f.GetSheetIndex(name); idx < 0 {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return fmt.Errorf("opening sheet writer: %w", err)
+	}
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	for i, vals := range rows {
+		cells := make([]any, len(vals))
+		for j, v := range vals {
+			if s, ok := v.(string); ok {
+				v = formula.Neutralize(s)
+			}
+			cells[j] = excelize.Cell{Value: v}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return fmt.Errorf("writing row %d: %w", i+1, err)
+		}
+	}
+	return sw.Flush()
+}
+
+func summaryWidths(r *Report) []float64 {
+	w := []float64{12}
+	for range r.States {
+		w = append(w, 15)
+	}
+	return append(w, 10)
+}
+
+func summaryRows(r *Report) [][]any {
+	header := []any{"Oddział"}
+	for _, s := range r.States {
+		header = append(header, s.Polish())
+	}
+	rows := [][]any{append(header, "Razem")}
+	line := func(name string, c ClassCounts) []any {
+		cells := []any{name}
+		for _, s := range r.States {
+			cells = append(cells, c.ByState[s])
+		}
+		return append(cells, c.Total)
+	}
+	for _, c := range r.Classes {
+		rows = append(rows, line(classLabel(c.Class), c))
+	}
+	rows = append(rows, line("Razem", r.Total), nil,
+		[]any{"Stan na dzień", r.AsOf.Format(dateLayout)}, []any{"Szkoła", r.School})
+	return rows
+}
+
+func deadlineRows(r *Report) [][]any {
+	rows := [][]any{{"PESEL", "Uczeń", "Oddział", "Stan", "Termin", "Data", "Pozostało dni", "Po terminie"}}
+	for _, d := range r.Deadlines {
+		late := "nie"
+		if d.Overdue {
+			late = "tak"
+		}
+		rows = append(rows, []any{d.PESEL, d.Name, d.Class, d.State.Polish(), KindPolish(d.Kind),
+			d.Due.Format(dateLayout), d.DaysLeft, late})
+	}
+	return rows
+}
+
+// polishDate rewrites a YYYY-MM-DD date as DD.MM.RRRR; anything else is
+// returned as it is.
+func polishDate(s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.Format(dateLayout)
+	}
+	return s
+}
+
+func rejectionRows(r *Report) [][]any {
+	rows := [][]any{{"PESEL", "Uczeń", "Oddział", "Kod", "Powód", "Plik", "Wiersz"}}
+	for _, rj := range r.Rejections {
+		line := ""
+		if rj.Row > 0 {
+			line = strconv.Itoa(rj.Row)
+		}
+		rows = append(rows, []any{rj.PESEL, rj.Name, rj.Class, string(rj.Code), rj.Message, rj.File, line})
+	}
+	if r.SummaryFound {
+		rows = append(rows, nil, []any{"Z przebiegu z dnia", polishDate(r.RejectionsAsOf)})
+	} else {
+		rows = append(rows, nil, []any{"Brak pliku summary.json: żaden przebieg jeszcze się nie zakończył."})
+	}
+	return rows
+}
