@@ -33,7 +33,10 @@
 // or three (YCbCr) components, interleaved or not, with restart intervals.
 // Valid files outside that scope — progressive, arithmetic-coded, lossless,
 // hierarchical, 12-bit, CMYK/YCCK, RGB-coded, unusual sampling layouts, or
-// images above the pixel limit — yield an [UnsupportedError], so the caller
-// can fall back to image/jpeg. Malformed or truncated data yields a
-// [FormatError].
+// images above 2^27 (about 134 million) pixels — yield an
+// [UnsupportedError], so the caller can fall back to image/jpeg. Malformed
+// or truncated data yields a [FormatError]; so does a frame larger than its
+// data could possibly code, before anything is allocated. Errors from the
+// reader are returned wrapped, and a denom outside {1, 2, 4, 8} is a plain
+// error: neither is a property of the file.
 package jpegscale
