@@ -159,8 +159,18 @@ func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun boo
 		case issued(ch.Was.State):
 			moves.add(ch.PESEL, state.Invalidated, what)
 			moves.add(ch.PESEL, state.New, "reissue: "+what)
-		case ch.Was.State == state.Invalidated || ch.Was.State == state.Expired:
+		case ch.Was.State == state.Expired:
 			moves.add(ch.PESEL, state.New, "reissue: "+what)
+		case ch.Was.State == state.Invalidated:
+			// A manual invalidation (a parent's request) stands until the
+			// school acts; the run's own ones and a lost device do not.
+			ok, err := n.autoReissue(ctx, ch.PESEL)
+			if err != nil {
+				return nil, c, err
+			}
+			if ok {
+				moves.add(ch.PESEL, state.New, "reissue: "+what)
+			}
 		}
 	}
 	for _, r := range plan.Unchanged {

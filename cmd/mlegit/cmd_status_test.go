@@ -214,4 +214,10 @@ func TestInvalidate(t *testing.T) {
 	if st != state.Invalidated || h[len(h)-1].Reason != "parent request" {
 		t.Errorf("parent's request after the next run: %s, last reason %q; want still invalidated", st, h[len(h)-1].Reason)
 	}
+	// A changed row does not undo a parent's request either.
+	editRoster(t, roster, "Kowalczyk;Zuzanna;;17.07.2017;17271712844;2a;", "Kowalczyk;Zuzanna;;17.07.2017;17271712844;2b;")
+	nightly(t, roster, photos, out, "2026-09-18")
+	if st, _ := storeState(t, out, parent); st != state.Invalidated {
+		t.Errorf("parent's request after a roster change: %s, want still invalidated", st)
+	}
 }
