@@ -119,8 +119,9 @@ func hashFile(path string) (string, error) {
 }
 
 // settle applies tonight's verdicts to the store and returns the students
-// to send in tonight's package.
-func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun bool) ([]student.Student, Counts, error) {
+// to send in tonight's package. With complete false (a roster file failed)
+// students missing from tonight's roster are not invalidated.
+func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, complete bool) ([]student.Student, Counts, error) {
 	var c Counts
 	var items []state.Item
 	accepted := map[string]*Verdict{}
@@ -147,6 +148,9 @@ func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun boo
 
 	moves := &mover{ctx: ctx, store: n.Store, at: n.at}
 	for _, r := range plan.Left {
+		if !complete {
+			break
+		}
 		reason := "left the roster (transfer)"
 		if code, ok := rejected[r.PESEL]; ok {
 			reason = "rejected by validation: " + code

@@ -151,7 +151,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	res.Sent = res.Accepted
 	if n := cfg.Nightly; n != nil {
-		sent, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil)
+		// A roster file that could not be read hides students: nobody may
+		// be taken for departed on such a night.
+		complete := res.RostersRead == len(res.Summary.Files)
+		if !complete {
+			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: "state",
+				Message: "a roster file could not be read: no student is treated as having left tonight"})
+		}
+		sent, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil, complete)
 		if err != nil {
 			return nil, fmt.Errorf("recording the run in the state store: %w", err)
 		}

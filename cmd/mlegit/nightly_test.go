@@ -304,3 +304,16 @@ func TestLifecycleThroughSlipsAndPickup(t *testing.T) {
 		t.Errorf("after a nightly run: %s", st)
 	}
 }
+
+func TestNightlyUnreadableRosterInvalidatesNobody(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	os.Remove(roster)
+	code, _, _ := mlegit(t, "run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", "2026-09-16")
+	if code != exitFatal {
+		t.Errorf("exit %d with the only roster missing, want %d", code, exitFatal)
+	}
+	if st, _ := storeState(t, out, "17271712844"); st != state.Packaged {
+		t.Errorf("a missing roster invalidated the school: %s", st)
+	}
+}
