@@ -56,7 +56,7 @@ func TestRunSamplesSameSummaryInEveryFormat(t *testing.T) {
 				t.Errorf("full PESEL %s printed", m)
 			}
 			s := readSummary(t, out)
-			if s.Students != 29 || s.Accepted+s.Rejected != s.Students {
+			if s.Students != 30 || s.Accepted+s.Rejected != s.Students {
 				t.Errorf("counts: %d students, %d accepted, %d rejected", s.Students, s.Accepted, s.Rejected)
 			}
 			want := map[string]bool{"PESEL_CHECKSUM": true, "PESEL_BIRTHDATE_MISMATCH": true, "CARD_MISSING": true,
@@ -181,6 +181,7 @@ func TestRunSamplesWithPhotos(t *testing.T) {
 		"Grabowski Stanisław":    "PHOTO_UNREADABLE",
 		"Pawłowska-Żak Gabriela": "PHOTO_TOO_SMALL",
 		"Stępień Marcel":         "PHOTO_MISSING",
+		"Lis Oskar":              "PHOTO_FORMAT",
 	}
 	for _, r := range s.Rejections {
 		if want[r.Name] == string(r.Code) {

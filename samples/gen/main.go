@@ -91,7 +91,8 @@ func school() []kid {
 		{surname: "Pawłowska-Żak", first: "Gabriela", class: "4a", born: [3]int{2015, 7, 7}, card: "16/2021", issued: "01.09.2021", valid: v, photo: "small|{PESEL}.jpg"},
 		{surname: "Michalski", first: "Wojciech", class: "5b", born: [3]int{2014, 2, 28}, card: "17/2020", issued: "01.09.2020", valid: v, photo: "gray|Michalski Wojciech 5b.jpg"},
 		{surname: "Król", first: "Amelia", class: "5b", born: [3]int{2014, 9, 30}, card: "18/2020", issued: "01.09.2020", valid: v, photo: "png|Król Amelia 5b.jpg"},
-		{surname: "Sikora", first: "Wiktoria", class: "8a", born: [3]int{2009, 2, 11}, card: "29/2017", issued: "01.09.2017", valid: v, photo: "{PESEL}.jpg"}, // leading zero in PESEL
+		{surname: "Sikora", first: "Wiktoria", class: "8a", born: [3]int{2009, 2, 11}, card: "29/2017", issued: "01.09.2017", valid: v, photo: "{PESEL}.jpg"},    // leading zero in PESEL
+		{surname: "Lis", first: "Oskar", class: "8a", born: [3]int{2009, 9, 9}, card: "30/2017", issued: "01.09.2017", valid: v, photo: "heic|Lis Oskar 8a.jpg"}, // PHOTO_FORMAT
 		// Rejected rows, one of each kind.
 		{surname: "Wieczorek", first: "Igor", class: "5b", born: [3]int{2014, 4, 4}, card: "19/2020", issued: "01.09.2020", valid: v, pesel: "14240400000"},       // PESEL_CHECKSUM
 		{surname: "Jabłońska", first: "Nikola", class: "5b", born: [3]int{2014, 6, 16}, card: "20/2020", issued: "01.09.2020", valid: v, birthText: "16.07.2014"}, // PESEL_BIRTHDATE_MISMATCH
@@ -303,6 +304,10 @@ func writePhoto(path, kind string, seed int) {
 		binary.BigEndian.PutUint16(data[sof+5:], 60000)
 		binary.BigEndian.PutUint16(data[sof+7:], 60000)
 		must(os.WriteFile(path, data, 0o644))
+	case "heic":
+		// An iPhone photo renamed .jpg: an ISO-BMFF 'ftyp heic' header.
+		heic := append([]byte{0, 0, 0, 0x18}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...)
+		must(os.WriteFile(path, append(heic, make([]byte, 64)...), 0o644))
 	case "empty":
 		must(os.WriteFile(path, nil, 0o644))
 	case "small":
