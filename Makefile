@@ -30,8 +30,12 @@ test:
 		if [ -n "$$fmt" ]; then echo "gofmt needed: $$fmt"; exit 1; fi
 	$(GO) test -count=1 ./...
 
+# Go benchmarks (JPEG decoder, photo normalising, slips, nightly and district
+# runs), then the photo stage side by side with vipsthumbnail and ImageMagick
+# (apt-get install libvips-tools imagemagick time; missing tools are skipped).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bash scripts/bench-photos.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./pesel
