@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/report"
+	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/state"
 )
 
@@ -25,7 +28,8 @@ is safe: entries are replaced by PESEL, the most recently generated code wins.
 A row that cannot be used is reported with its row number and masked PESEL
 (CODES_PESEL_UNKNOWN, CODES_NOT_IN_PACKAGE, CODES_DUPLICATE,
 CODES_DATE_INVALID, CODES_EXPIRED, CODES_FIELD_MISSING); the other rows are
-imported. Codes are never printed or logged.
+imported; they are also written, in Polish, to OUT/codes/odrzucone_kody.csv
+for the secretariat. Codes are never printed or logged.
 
 --package defaults to the only package in OUT/package.
 
@@ -105,6 +109,10 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if err := recordCodes(ctx, cfg, in, runTime(asOf)); err != nil {
 		return err
 	}
+	rejPath := filepath.Join(filepath.Dir(path), codesRejectsFile)
+	if err := safefile.Write(rejPath, func(w io.Writer) error { return report.WriteCSV(w, rejected) }); err != nil {
+		return err
+	}
 	g.log.Info("codes imported", "accepted", len(in.Entries), "rejected", len(rejected), "stored", len(store.Entries))
 	for _, r := range rejected {
 		fmt.Fprintf(g.stdout, "%s:%d PESEL %s %s %s: %s — %s\n", r.File, r.Row, r.PESEL, r.Name, r.Class, r.Code, r.Message)
@@ -120,6 +128,10 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 // onlyPackage returns the single upload package in OUT/package.
 // onlyPackage returns the newest upload package in OUT/package (by the
 // as-of date in its name): nightly runs leave one per night with news.
+// codesRejectsFile lists, for the secretariat, the rows of the last codes
+// import that were not used (beside codes.json; no codes in it).
+const codesRejectsFile = "odrzucone_kody.csv"
+
 func onlyPackage(out string) (string, error) {
 	dir := filepath.Join(out, export.PackageDir)
 	found, err := filepath.Glob(filepath.Join(dir, "mlegitymacja-*.zip"))

@@ -61,6 +61,13 @@ func TestPortalRoundTrip(t *testing.T) {
 			}
 		})
 	}
+	rej, err := os.ReadFile(filepath.Join(out, "codes", codesRejectsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(rej), "CODES_EXPIRED"); n != 3 || !strings.Contains(string(rej), "Kod aktywacyjny już wygasł") {
+		t.Errorf("rejects file for the secretariat has %d CODES_EXPIRED rows:\n%s", n, rej)
+	}
 	store, err := codes.Load(codes.StorePath(out))
 	if err != nil {
 		t.Fatal(err)
