@@ -135,9 +135,33 @@ func simulated(s string) bool {
 
 // readRows reads a codes file's data rows.
 func readRows(path string) ([]rawRow, error) {
+	tab, err := readTable(path, Header[:5])
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]rawRow, len(tab))
+	for i, t := range tab {
+		rows[i] = rawRow{line: t.line, pesel: t.cell(colPESEL), qr: t.cell(colQR), code: t.cell(colCode),
+			gen: t.cell(colGenerated), valid: t.cell(colValidUntil), sim: t.cell(colSimulated)}
+	}
+	return rows, nil
+}
+
+// tableRow is one data row of a ';'-separated file with a header.
+type tableRow struct {
+	line  int               // line number in the file (header = 1)
+	cells map[string]string // by lower-cased header name, trimmed
+}
+
+func (r tableRow) cell(name string) string { return r.cells[name] }
+
+// readTable reads a ';'-separated file with a header row holding at least
+// the required column names (any order, any case, an optional UTF-8 BOM).
+func readTable(path string, required []string) ([]tableRow, error) {
+	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("otwieranie pliku kodów: %w", err)
+		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
@@ -149,36 +173,32 @@ func readRows(path string) ([]rawRow, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("plik kodów %s: odczyt nagłówka: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("%s: reading the header: %w", name, err)
 	}
-	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		header[i] = strings.ToLower(strings.TrimSpace(h))
 	}
-	for _, name := range Header[:5] {
-		if _, ok := col[name]; !ok {
-			return nil, fmt.Errorf("plik kodów %s: brak kolumny %q w nagłówku", filepath.Base(path), name)
+	for _, col := range required {
+		if !slices.Contains(header, col) {
+			return nil, fmt.Errorf("%s: no column %q in the header", name, col)
 		}
 	}
-	var rows []rawRow
+	var rows []tableRow
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plik kodów %s: %w", filepath.Base(path), err)
-		}
-		cell := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0)
-		rows = append(rows, rawRow{
-			line: line, pesel: cell(colPESEL), qr: cell(colQR), code: cell(colCode),
-			gen: cell(colGenerated), valid: cell(colValidUntil), sim: cell(colSimulated),
-		})
+		row := tableRow{line: line, cells: make(map[string]string, len(header))}
+		for i, h := range header {
+			if i < len(rec) {
+				row.cells[h] = strings.TrimSpace(rec[i])
+			}
+		}
+		rows = append(rows, row)
 	}
 }

@@ -44,6 +44,9 @@ const (
 	CodesDateInvalid  Code = "CODES_DATE_INVALID"
 	CodesExpired      Code = "CODES_EXPIRED"
 	CodesFieldMissing Code = "CODES_FIELD_MISSING"
+	// ActivationUnexpected: the portal reports an activation for a student
+	// who is not awaiting one.
+	ActivationUnexpected Code = "ACTIVATION_UNEXPECTED"
 )
 
 var messages = map[Code]string{
@@ -67,12 +70,13 @@ var messages = map[Code]string{
 	PhotoTooSmall:   "Zdjęcie ma zbyt małą rozdzielczość dla wybranego profilu.",
 	PhotoTooHeavy:   "Nie udało się zmieścić zdjęcia w limicie rozmiaru pliku przy dopuszczalnej jakości.",
 
-	CodesPESELUnknown: "Nieprawidłowy numer PESEL w pliku kodów.",
-	CodesNotInPackage: "Tego numeru PESEL nie było w wysłanej paczce.",
-	CodesDuplicate:    "Kod dla tego ucznia występuje w pliku więcej niż raz.",
-	CodesDateInvalid:  "Nieprawidłowa data w pliku kodów.",
-	CodesExpired:      "Kod aktywacyjny już wygasł.",
-	CodesFieldMissing: "Brak kodu QR lub kodu aktywacyjnego.",
+	CodesPESELUnknown:    "Nieprawidłowy numer PESEL w pliku kodów.",
+	CodesNotInPackage:    "Tego numeru PESEL nie było w wysłanej paczce.",
+	CodesDuplicate:       "Kod dla tego ucznia występuje w pliku więcej niż raz.",
+	CodesDateInvalid:     "Nieprawidłowa data w pliku kodów.",
+	CodesExpired:         "Kod aktywacyjny już wygasł.",
+	CodesFieldMissing:    "Brak kodu QR lub kodu aktywacyjnego.",
+	ActivationUnexpected: "Portal zgłosił aktywację ucznia, który nie czeka na aktywację (np. legitymacja unieważniona lub kod wygasł) — sprawdź w sekretariacie.",
 }
 
 // Message returns the Polish message for the secretariat.

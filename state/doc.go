@@ -38,12 +38,16 @@
 //	new             validated
 //	validated       packaged
 //	packaged        codes_received
-//	codes_received  slip_printed, expired
-//	slip_printed    picked_up, expired
+//	codes_received  slip_printed, activated, expired
+//	slip_printed    picked_up, activated, expired
 //	picked_up       activated, expired
 //	activated       -
 //	expired         new (reissue)
 //	invalidated     new (reissue)
+//
+// activated is also reachable from codes_received and slip_printed: the
+// portal's report of an activation proves the slip reached the student even
+// when its printing or pickup was not recorded.
 //
 // A student enters the store in state new (history row from "none"). Every
 // state may move to invalidated. invalidated and expired move back to new

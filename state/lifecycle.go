@@ -80,8 +80,9 @@ var next = map[State][]State{
 	New:           {Validated},
 	Validated:     {Packaged},
 	Packaged:      {CodesReceived},
-	CodesReceived: {SlipPrinted, Expired},
-	SlipPrinted:   {PickedUp, Expired},
+	// Activation proves the slip reached the student, recorded or not.
+	CodesReceived: {SlipPrinted, Activated, Expired},
+	SlipPrinted:   {PickedUp, Activated, Expired},
 	PickedUp:      {Activated, Expired},
 	Expired:       {New}, // reissue
 	Invalidated:   {New}, // reissue

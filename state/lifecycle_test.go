@@ -15,6 +15,8 @@ var legal = map[[2]State]bool{
 	{Packaged, CodesReceived}:    true,
 	{CodesReceived, SlipPrinted}: true,
 	{CodesReceived, Expired}:     true,
+	{CodesReceived, Activated}:   true,
+	{SlipPrinted, Activated}:     true,
 	{SlipPrinted, PickedUp}:      true,
 	{SlipPrinted, Expired}:       true,
 	{PickedUp, Activated}:        true,

@@ -56,7 +56,7 @@ func newCodesCommand(g *globalOptions) *cobra.Command {
 		Short: "Work with the codes the portal issues",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newCodesImportCommand(g))
+	cmd.AddCommand(newCodesImportCommand(g), newCodesActivationsCommand(g))
 	return cmd
 }
 

@@ -303,6 +303,30 @@ func TestLifecycleThroughSlipsAndPickup(t *testing.T) {
 	if st, _ := storeState(t, out, "17271712844"); st != state.PickedUp {
 		t.Errorf("after a nightly run: %s", st)
 	}
+
+	// The portal reports activations: the picked-up student, the one whose
+	// pickup was never recorded, and a stranger.
+	acts := filepath.Join(t.TempDir(), "aktywacje.csv")
+	os.WriteFile(acts, []byte("pesel;aktywowano\n17271712844;2026-09-20\n17290913552;2026-09-21\n11210110089;2026-09-21\n"), 0o600)
+	for range 2 { // importing again changes nothing
+		code, stdout, e := mlegit(t, "codes", "activations", "--file", acts, "--out", out)
+		if code != exitRejected || !strings.Contains(stdout, "CODES_NOT_IN_PACKAGE") {
+			t.Errorf("activations: exit %d\n%s%s", code, stdout, e)
+		}
+	}
+	for _, p := range []string{"17271712844", "17290913552"} {
+		st, h := storeState(t, out, p)
+		if st != state.Activated {
+			t.Errorf("%s: %s after the activations report, want activated", p[:4], st)
+		}
+		if n := len(h); h[n-1].To != state.Activated || (n > 1 && h[n-2].To == state.Activated) {
+			t.Errorf("%s: history %+v", p[:4], h)
+		}
+	}
+	rej, _ := os.ReadFile(filepath.Join(out, "codes", "odrzucone_aktywacje.csv"))
+	if !strings.Contains(string(rej), "1121*****89") || strings.Contains(string(rej), "11210110089") {
+		t.Errorf("rejects file:\n%s", rej)
+	}
 }
 
 func TestNightlyUnreadableRosterInvalidatesNobody(t *testing.T) {
