@@ -77,9 +77,9 @@ func ParseState(name string) (State, error) {
 // next holds the forward moves; invalidated is reachable from every state
 // and is added by CanMoveTo.
 var next = map[State][]State{
-	New:           {Validated},
-	Validated:     {Packaged},
-	Packaged:      {CodesReceived},
+	New:       {Validated},
+	Validated: {Packaged},
+	Packaged:  {CodesReceived},
 	// Activation proves the slip reached the student, recorded or not.
 	CodesReceived: {SlipPrinted, Activated, Expired},
 	SlipPrinted:   {PickedUp, Activated, Expired},
