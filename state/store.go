@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -187,7 +186,16 @@ func (s *Store) Get(ctx context.Context, p string) (Record, error) {
 // Students returns the records in the given states (all when none is
 // given), ordered by PESEL.
 func (s *Store) Students(ctx context.Context, states ...State) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM students ORDER BY pesel`)
+	q := `SELECT ` + recordColumns + ` FROM students`
+	args := make([]any, len(states))
+	if len(states) > 0 {
+		marks := make([]string, len(states))
+		for i, st := range states {
+			marks[i], args[i] = "?", st.String()
+		}
+		q += ` WHERE state IN (` + strings.Join(marks, ", ") + `)`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY pesel`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing students: %w", err)
 	}
@@ -198,9 +206,7 @@ func (s *Store) Students(ctx context.Context, states ...State) ([]Record, error)
 		if err != nil {
 			return nil, fmt.Errorf("listing students: %w", err)
 		}
-		if len(states) == 0 || slices.Contains(states, r.State) {
-			out = append(out, r)
-		}
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing students: %w", err)
@@ -257,12 +263,18 @@ func (s *Store) History(ctx context.Context, p string) ([]Event, error) {
 // the data the Plan compares against.
 func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 	return inTx(ctx, s.db, func(tx *sql.Tx) error {
+		// Prepared once: a nightly run upserts every student of the school.
+		update, err := tx.PrepareContext(ctx, `UPDATE students SET surname = ?1, first_name = ?2,
+			second_name = ?3, class = ?4, card_valid = ?5, row_hash = ?6,
+			photo_hash = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_hash ELSE ?7 END,
+			photo_stat = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_stat ELSE ?9 END
+			WHERE pesel = ?8`)
+		if err != nil {
+			return fmt.Errorf("preparing student update: %w", err)
+		}
+		defer update.Close()
 		for _, it := range items {
-			res, err := tx.ExecContext(ctx, `UPDATE students SET surname = ?1, first_name = ?2,
-				second_name = ?3, class = ?4, card_valid = ?5, row_hash = ?6,
-				photo_hash = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_hash ELSE ?7 END,
-				photo_stat = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_stat ELSE ?9 END
-				WHERE pesel = ?8`,
+			res, err := update.ExecContext(ctx,
 				it.Surname, it.FirstName, it.SecondName, it.Class, date(it.CardValid), it.RowHash, it.PhotoHash, it.PESEL, it.PhotoStat)
 			if err != nil {
 				return fmt.Errorf("updating student %s: %w", pesel.Masked(it.PESEL), err)
