@@ -98,18 +98,16 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 			v.Rejections = append(v.Rejections, rules.Reject(v.Record, r.Code, r.Detail))
 		}
 	}
-	var ready []*Verdict
 	var jobs []photos.Job
+	matched := make(map[*Verdict]bool, len(m.Matched))
 	for _, mt := range m.Matched {
 		v := byRow[rowKey(mt.Student.File, mt.Student.Row)]
 		if v != nil && v.Accepted() {
 			jobs = append(jobs, photos.Job{Student: v.Student, Source: filepath.Join(p.SourceDir, mt.File)})
+			matched[v] = true
 		}
 	}
-	matched := make(map[*Verdict]bool, len(jobs))
-	for _, j := range jobs {
-		matched[byRow[rowKey(j.Student.File, j.Student.Row)]] = true
-	}
+	var ready []*Verdict
 	for _, v := range in {
 		if !matched[v] {
 			if v.Accepted() {
