@@ -1,6 +1,7 @@
 package slips
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -67,9 +68,13 @@ func newPDF(orientation string, size fpdf.SizeType, compress bool, created time.
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCreator("mlegit", true)
-	pdf.AddUTF8FontFromBytes(sans, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(sans, "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes(mono, "B", gomonobold.TTF)
+	// fpdf writes into the font bytes it is given while it subsets them
+	// (utf8FontFile.getMetrics appends into a sub-slice of the file), so
+	// every document gets its own copy: the gofont arrays are shared by the
+	// whole process and by concurrent renders.
+	pdf.AddUTF8FontFromBytes(sans, "", bytes.Clone(goregular.TTF))
+	pdf.AddUTF8FontFromBytes(sans, "B", bytes.Clone(gobold.TTF))
+	pdf.AddUTF8FontFromBytes(mono, "B", bytes.Clone(gomonobold.TTF))
 	return pdf
 }
 
