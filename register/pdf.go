@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/mlegit/mlegit/slips"
 )
@@ -18,7 +16,7 @@ var widths = []float64{8, 30, 28, 11, 22, 24, 25, 19, 19, 36, 27, 28}
 const (
 	pdfMargin = 10.0
 	rowH      = 5.5
-	font      = "gosans"
+	font      = slips.FontSans
 )
 
 // WritePDF writes the register as an A4 landscape table for printing: a
@@ -30,8 +28,7 @@ func WritePDF(w io.Writer, school string, rows []Row, asOf time.Time) error {
 	pdf.SetAutoPageBreak(true, pdfMargin+5)
 	pdf.SetCreator("mlegit", true)
 	pdf.SetTitle("Rejestr kodów mLegitymacji", true)
-	pdf.AddUTF8FontFromBytes(font, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(font, "B", gobold.TTF)
+	slips.EmbedFonts(pdf)
 	pdf.AliasNbPages("{nb}")
 	pdf.SetHeaderFunc(func() {
 		pdf.SetFont(font, "B", 12)

@@ -33,11 +33,28 @@ const (
 	ptToMM  = 25.4 / 72
 )
 
-// Font families registered in every document.
+// Font families EmbedFonts registers: Go's own Unicode TTFs, so Polish
+// letters print.
 const (
-	sans = "gosans"
-	mono = "gomono"
+	FontSans = "gosans" // regular and bold
+	FontMono = "gomono" // bold only
+
+	sans = FontSans
+	mono = FontMono
 )
+
+// EmbedFonts registers FontSans (regular, bold) and FontMono (bold) in pdf;
+// fpdf embeds them on output as subsets of the glyphs used.
+//
+// fpdf writes into the font bytes it is given while it subsets them
+// (utf8FontFile.getMetrics appends into a sub-slice of the file), so every
+// document gets its own copy: the gofont arrays are shared by the whole
+// process and by concurrent renders.
+func EmbedFonts(pdf *fpdf.Fpdf) {
+	pdf.AddUTF8FontFromBytes(sans, "", bytes.Clone(goregular.TTF))
+	pdf.AddUTF8FontFromBytes(sans, "B", bytes.Clone(gobold.TTF))
+	pdf.AddUTF8FontFromBytes(mono, "B", bytes.Clone(gomonobold.TTF))
+}
 
 // Texts printed on every slip.
 const (
@@ -68,13 +85,7 @@ func newPDF(orientation string, size fpdf.SizeType, compress bool, created time.
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCreator("mlegit", true)
-	// fpdf writes into the font bytes it is given while it subsets them
-	// (utf8FontFile.getMetrics appends into a sub-slice of the file), so
-	// every document gets its own copy: the gofont arrays are shared by the
-	// whole process and by concurrent renders.
-	pdf.AddUTF8FontFromBytes(sans, "", bytes.Clone(goregular.TTF))
-	pdf.AddUTF8FontFromBytes(sans, "B", bytes.Clone(gobold.TTF))
-	pdf.AddUTF8FontFromBytes(mono, "B", bytes.Clone(gomonobold.TTF))
+	EmbedFonts(pdf)
 	return pdf
 }
 
