@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 
 	"github.com/disintegration/imaging"
@@ -52,6 +53,10 @@ const DefaultMaxFileBytes = 64 << 20
 
 // Options tunes Normalize; a nil *Options means the defaults.
 type Options struct {
+	// MaxDecodeBytes caps the decoded size of a source that is decoded at
+	// full size, i.e. a PNG (0: DefaultMaxDecodeBytes); larger ones are
+	// PHOTO_TOO_LARGE and are never decoded.
+	MaxDecodeBytes int64
 	// MaxPixels caps width x height of a source (0: DefaultMaxPixels).
 	// Larger photos are PHOTO_TOO_LARGE and are never decoded.
 	MaxPixels int64
@@ -59,6 +64,19 @@ type Options struct {
 	MaxFileBytes int64
 	// Cropper chooses the part kept (nil: CenterCrop).
 	Cropper Cropper
+}
+
+// DefaultMaxDecodeBytes caps the memory of a source decoded at full size
+// (PNG has no reduced-scale decoding) when Options.MaxDecodeBytes is 0, so
+// that one worker stays well under 120 MB: an 8-bit RGBA PNG of up to
+// 20 MP, a 16-bit one of up to 10 MP.
+const DefaultMaxDecodeBytes = 80 << 20
+
+func (o *Options) maxDecodeBytes() int64 {
+	if o == nil || o.MaxDecodeBytes <= 0 {
+		return DefaultMaxDecodeBytes
+	}
+	return o.MaxDecodeBytes
 }
 
 func (o *Options) maxPixels() int64 {
@@ -121,6 +139,12 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	}
 	if int64(sw)*int64(sh) > opt.maxPixels() {
 		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d exceeds %d pixels", sw, sh, opt.maxPixels())}
+	}
+	if format == formatPNG {
+		if n := int64(sw) * int64(sh) * bytesPerPixel(cfg.ColorModel); n > opt.maxDecodeBytes() {
+			return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d PNG decodes to %d MB, over %d MB",
+				sw, sh, n>>20, opt.maxDecodeBytes()>>20)}
+		}
 	}
 
 	o := 1
@@ -289,4 +313,20 @@ func encodeFitting(img *image.RGBA, p Profile) ([]byte, int, error) {
 		}
 	}
 	return best, bestQ, nil
+}
+
+// bytesPerPixel is the memory image/png's decoded image takes per pixel.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel:
+		return 1
+	case color.Gray16Model:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4
 }

@@ -221,6 +221,20 @@ func withSize(t *testing.T, jpg []byte, w, h int) []byte {
 	return out
 }
 
+// pngWithSize patches a PNG's IHDR to claim w x h (with a valid CRC), as a
+// decompression bomb would.
+func pngWithSize(t *testing.T, data []byte, w, h int) []byte {
+	t.Helper()
+	out := bytes.Clone(data)
+	if string(out[12:16]) != "IHDR" {
+		t.Fatal("no IHDR")
+	}
+	binary.BigEndian.PutUint32(out[16:], uint32(w))
+	binary.BigEndian.PutUint32(out[20:], uint32(h))
+	binary.BigEndian.PutUint32(out[29:], crc32.ChecksumIEEE(out[12:29]))
+	return out
+}
+
 func TestNormalizeRejects(t *testing.T) {
 	good := encJPEG(t, photoLike(400, 500, 3), 90)
 	noise := image.NewRGBA(image.Rect(0, 0, 400, 500))
@@ -250,6 +264,7 @@ func TestNormalizeRejects(t *testing.T) {
 		{"decompression bomb", withSize(t, good, 30000, 20000), small, nil, reject.PhotoTooLarge},
 		{"over own pixel cap", good, small, &Options{MaxPixels: 100_000}, reject.PhotoTooLarge},
 		{"over file size cap", good, small, &Options{MaxFileBytes: 1000}, reject.PhotoTooLarge},
+		{"PNG too big to decode", pngWithSize(t, encPNG(t, photoLike(100, 125, 1)), 6000, 4000), small, nil, reject.PhotoTooLarge},
 		{"too small", encJPEG(t, photoLike(30, 40, 1), 90), small, nil, reject.PhotoTooSmall},
 		{"too heavy at min quality", encJPEG(t, noise, 95), heavy, nil, reject.PhotoTooHeavy},
 	}
