@@ -341,3 +341,22 @@ func TestNightlyUnreadableRosterInvalidatesNobody(t *testing.T) {
 		t.Errorf("a missing roster invalidated the school: %s", st)
 	}
 }
+
+func TestNightlyOverlappingRunIsLockedOut(t *testing.T) {
+	roster, photos, out := school(t)
+	lock, err := state.Lock(filepath.Join(out, "state"), "sp7-demo", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := mlegit(t, "run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", "2026-09-15")
+	if code != exitLocked {
+		t.Errorf("exit %d while another run holds the lock, want %d\n%s", code, exitLocked, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); err == nil {
+		t.Error("the locked-out run wrote a summary")
+	}
+	lock.Release()
+	if got := nightly(t, roster, photos, out, "2026-09-15"); got != exitRejected {
+		t.Errorf("after release: exit %d", got)
+	}
+}
