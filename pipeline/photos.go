@@ -86,25 +86,29 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 
 	// Rejected students take part in matching too, so that their photos are
 	// not reported as matching nobody; their matches are then ignored.
-	byRow := make(map[string]*Verdict, len(in))
-	people := make([]student.Student, 0, len(in))
-	for _, v := range in {
-		byRow[rowKey(v.Record.File, v.Record.Row)] = v
-		people = append(people, identity(v))
+	// Matching sees each student with Row set to its index in `in` (two
+	// roster files of one school may share a base name and row numbers).
+	people := make([]student.Student, len(in))
+	for i, v := range in {
+		people[i] = identity(v)
+		people[i].Row = i
 	}
 	m := photos.Match(people, files)
 	for _, r := range m.Rejected {
-		if v := byRow[rowKey(r.File, r.Row)]; v != nil && v.Accepted() {
+		if v := in[r.Row]; v.Accepted() {
 			v.Rejections = append(v.Rejections, rules.Reject(v.Record, r.Code, r.Detail))
 		}
 	}
+	bySource := make(map[string]*Verdict, len(m.Matched))
 	var jobs []photos.Job
 	matched := make(map[*Verdict]bool, len(m.Matched))
 	for _, mt := range m.Matched {
-		v := byRow[rowKey(mt.Student.File, mt.Student.Row)]
-		if v != nil && v.Accepted() {
-			jobs = append(jobs, photos.Job{Student: v.Student, Source: filepath.Join(p.SourceDir, mt.File)})
+		v := in[mt.Student.Row]
+		if v.Accepted() {
+			src := filepath.Join(p.SourceDir, mt.File)
+			jobs = append(jobs, photos.Job{Student: v.Student, Source: src})
 			matched[v] = true
+			bySource[src] = v
 		}
 	}
 	var ready []*Verdict
@@ -128,7 +132,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 		defer close(jobCh)
 		for _, j := range jobs {
 			if p.Inspect != nil {
-				v := byRow[rowKey(j.Student.File, j.Student.Row)]
+				v := bySource[j.Source]
 				skip, err := p.Inspect(v, j.Source)
 				if err != nil {
 					return err
@@ -154,7 +158,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 	photos.Process(gctx, g, p.Config, jobCh, results)
 	g.Go(func() error {
 		for r := range results {
-			v := byRow[rowKey(r.Student.File, r.Student.Row)]
+			v := bySource[r.Source]
 			if r.Code != "" {
 				rej := rules.Reject(v.Record, r.Code, r.Detail)
 				v.Rejections = append(v.Rejections, rej)
@@ -173,8 +177,6 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 	}
 	return m.Unmatched, nil
 }
-
-func rowKey(file string, row int) string { return fmt.Sprintf("%s:%d", file, row) }
 
 // identity is the student as matching sees it: the parsed student when
 // accepted, else what the roster row says.

@@ -13,6 +13,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -69,9 +70,10 @@ func (v *Verdict) Accepted() bool { return len(v.Rejections) == 0 }
 type Result struct {
 	Summary  report.Summary
 	Accepted []student.Student
-	// RostersRead counts roster files read successfully; zero means the
-	// run had nothing to work on.
-	RostersRead int
+	// RostersRead counts roster files read successfully (at least one,
+	// or Run fails with ErrNoRoster); FilesFailed those that could not be
+	// used, each listed in the rejections.
+	RostersRead, FilesFailed int
 	// Sent lists the students put into tonight's upload package: all
 	// accepted ones, or with Nightly only those new, changed or reissued.
 	Sent []student.Student
@@ -93,6 +95,10 @@ type PhotoStage interface {
 type PackStage interface {
 	Pack(ctx context.Context, accepted []student.Student) (string, error)
 }
+
+// ErrNoRoster: no roster file of the run could be read; nothing was
+// written.
+var ErrNoRoster = errors.New("no roster file could be read")
 
 // Run processes one school and writes its reports into cfg.OutDir. It
 // returns an error only when the run could not complete (output not
@@ -148,12 +154,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.RostersRead++
 		}
 	}
+	if res.RostersRead == 0 {
+		// Nothing to work on: the previous night's reports and state stay
+		// as they are rather than being replaced by empty ones.
+		for _, f := range res.Summary.Files {
+			cfg.Log.Error("roster file failed", "file", f.File, "err", f.Error)
+		}
+		return res, ErrNoRoster
+	}
+	res.FilesFailed = len(res.Summary.Files) - res.RostersRead
+	res.Summary.Rejections = append(res.Summary.Rejections, fileRejections(res.Summary.Files)...)
 
 	res.Sent = res.Accepted
 	if n := cfg.Nightly; n != nil {
 		// A roster file that could not be read hides students: nobody may
 		// be taken for departed on such a night.
-		complete := res.RostersRead == len(res.Summary.Files)
+		complete := res.FilesFailed == 0
 		if !complete {
 			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: "state",
 				Message: "a roster file could not be read: no student is treated as having left tonight"})
@@ -178,6 +194,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 	}
+	if cfg.Pack == nil {
+		res.Sent = nil // nothing is sent without a package
+	}
 	res.Summary.Sent = len(res.Sent)
 	if n := cfg.Nightly; n != nil {
 		warns, err := n.housekeep(ctx, cfg.AsOf)
@@ -189,7 +208,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := report.Write(cfg.OutDir, &res.Summary); err != nil {
 		return nil, fmt.Errorf("writing reports: %w", err)
 	}
-	cfg.Log.Info("school done", "school", cfg.School, "students", res.Summary.Students,
+	cfg.Log.Info("school done", "students", res.Summary.Students,
 		"accepted", res.Summary.Accepted, "rejected", res.Summary.Rejected)
 	return res, nil
 }

@@ -3,9 +3,9 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 
+	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
 )
@@ -33,8 +33,8 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 			return files, ctx.Err()
 		}
 		if err != nil {
-			st.Error = err.Error()
-			st.Komunikat = polishFileError(err)
+			var mc *roster.MissingColumnsError
+			st.Error, st.Komunikat, st.MissingColumns = err.Error(), polishFileError(err), errors.As(err, &mc)
 			cfg.Log.Warn("roster file failed", "file", st.File, "err", err)
 		}
 		files = append(files, st)
@@ -46,7 +46,24 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 func polishFileError(err error) string {
 	var mc *roster.MissingColumnsError
 	if errors.As(err, &mc) {
-		return mc.PolishMessage()
+		return mc.PolishMessage() + " — nikogo z tego pliku nie przyjęto."
 	}
-	return fmt.Sprintf("Nie udało się odczytać pliku: %v", err)
+	return reject.FileUnreadable.Message()
+}
+
+// fileRejections lists the roster files that could not be used, for the
+// secretariat's reports (row 0: the whole file).
+func fileRejections(files []report.FileStatus) []reject.Rejection {
+	var out []reject.Rejection
+	for _, f := range files {
+		if f.Error == "" {
+			continue
+		}
+		code := reject.FileUnreadable
+		if f.MissingColumns {
+			code = reject.FileColumnsMissing
+		}
+		out = append(out, reject.Rejection{File: f.File, Code: code, Message: f.Komunikat, Detail: f.Error})
+	}
+	return out
 }

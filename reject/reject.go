@@ -25,6 +25,12 @@ const (
 	PESELInOtherSchool     Code = "PESEL_IN_OTHER_SCHOOL"
 )
 
+// Roster file codes: a whole file could not be used (Row 0).
+const (
+	FileUnreadable     Code = "FILE_UNREADABLE"
+	FileColumnsMissing Code = "FILE_COLUMNS_MISSING"
+)
+
 // Photo codes.
 const (
 	PhotoMissing    Code = "PHOTO_MISSING"
@@ -44,6 +50,9 @@ const (
 	CodesDateInvalid  Code = "CODES_DATE_INVALID"
 	CodesExpired      Code = "CODES_EXPIRED"
 	CodesFieldMissing Code = "CODES_FIELD_MISSING"
+	// CodesStale: the code answers an earlier issue of the card, since
+	// invalidated (the student was reissued or withdrawn).
+	CodesStale Code = "CODES_STALE"
 	// ActivationUnexpected: the portal reports an activation for a student
 	// who is not awaiting one.
 	ActivationUnexpected Code = "ACTIVATION_UNEXPECTED"
@@ -62,6 +71,9 @@ var messages = map[Code]string{
 	DuplicatePESEL:         "Ten sam PESEL występuje w szkole więcej niż raz — popraw dane, wszystkie takie wiersze odrzucono.",
 	PESELInOtherSchool:     "Ten PESEL przyjęto także w innej szkole — prawdopodobnie przeniesienie ucznia.",
 
+	FileUnreadable:     "Nie udało się odczytać pliku z listą uczniów — sprawdź, czy to eksport CSV lub XLSX i czy plik nie jest uszkodzony.",
+	FileColumnsMissing: "W pliku z listą uczniów brakuje wymaganych kolumn — nikogo z tego pliku nie przyjęto.",
+
 	PhotoMissing:    "Brak zdjęcia ucznia.",
 	PhotoAmbiguous:  "Nie da się jednoznacznie przypisać zdjęcia — nazwij plik numerem PESEL ucznia.",
 	PhotoTooLarge:   "Zdjęcie ma zbyt wiele pikseli, by je bezpiecznie otworzyć — prześlij mniejsze.",
@@ -76,6 +88,7 @@ var messages = map[Code]string{
 	CodesDateInvalid:     "Nieprawidłowa data w pliku kodów.",
 	CodesExpired:         "Kod aktywacyjny już wygasł.",
 	CodesFieldMissing:    "Brak kodu QR lub kodu aktywacyjnego.",
+	CodesStale:           "Kod dotyczy wcześniejszego, unieważnionego wydania legitymacji — nie drukuj go.",
 	ActivationUnexpected: "Portal zgłosił aktywację ucznia, który nie czeka na aktywację (np. legitymacja unieważniona lub kod wygasł) — sprawdź w sekretariacie.",
 }
 

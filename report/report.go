@@ -43,6 +43,8 @@ type FileStatus struct {
 	Rows      int    `json:"rows"`
 	Error     string `json:"error,omitempty"`     // English, for the log reader
 	Komunikat string `json:"komunikat,omitempty"` // Polish, for the secretariat
+	// MissingColumns: the file lacks required columns (else unreadable).
+	MissingColumns bool `json:"missing_columns,omitempty"`
 }
 
 // Summary is the content of summary.json. Counts are of students (roster

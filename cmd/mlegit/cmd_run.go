@@ -97,12 +97,19 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 		return err
 	}
 	sum := res.Summary
-	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected, %d sent in the package; reports in %s\n",
-		sum.School, sum.Students, sum.Accepted, sum.Rejected, sum.Sent, s.Out)
-	if res.RostersRead == 0 {
-		return fmt.Errorf("no roster file could be read (see %s/summary.json)", s.Out)
+	sent := "no upload package (no --photos)"
+	switch {
+	case sum.Package != "":
+		sent = fmt.Sprintf("%d sent in %s", sum.Sent, sum.Package)
+	case s.Photos != "":
+		sent = "nothing new to send"
 	}
-	if sum.Rejected > 0 {
+	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected, %s; reports in %s\n",
+		sum.School, sum.Students, sum.Accepted, sum.Rejected, sent, s.Out)
+	if res.FilesFailed > 0 {
+		fmt.Fprintf(g.stdout, "%d roster file(s) could not be used: see odrzuceni.csv\n", res.FilesFailed)
+	}
+	if sum.Rejected > 0 || res.FilesFailed > 0 {
 		return errRejected
 	}
 	return nil

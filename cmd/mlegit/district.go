@@ -63,10 +63,8 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		if err != nil {
 			return nil, err
 		}
-		if res.RostersRead == 0 {
-			return nil, fmt.Errorf("school %s: no roster file could be read", s.ID)
-		}
-		o := &district.Outcome{Students: res.Summary.Students, Accepted: res.Summary.Accepted, Rejected: res.Summary.Rejected}
+		o := &district.Outcome{Students: res.Summary.Students, Accepted: res.Summary.Accepted,
+			Rejected: res.Summary.Rejected + res.FilesFailed}
 		for _, st := range res.Accepted {
 			o.AcceptedPESELs = append(o.AcceptedPESELs, string(st.PESEL))
 		}

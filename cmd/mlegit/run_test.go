@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -156,13 +157,61 @@ func TestRunBrokenFileDoesNotStopOthers(t *testing.T) {
 	broken := filepath.Join(dir, "broken.csv")
 	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
 	out := filepath.Join(dir, "out")
-	code, _, _ := mlegit(t, "run", "--roster", broken, "--roster", good, "--out", out, "--as-of", "2026-09-15")
-	if code != exitOK {
-		t.Errorf("exit %d, want 0: the good file's student is accepted", code)
+	code, stdout, _ := mlegit(t, "run", "--roster", broken, "--roster", good, "--out", out, "--as-of", "2026-09-15")
+	if code != exitRejected {
+		t.Errorf("exit %d, want %d: a roster file could not be used", code, exitRejected)
+	}
+	if !strings.Contains(stdout, "could not be used") {
+		t.Errorf("stdout does not mention the failed file: %q", stdout)
 	}
 	s := readSummary(t, out)
 	if s.Accepted != 1 || len(s.Files) != 2 || s.Files[0].Error == "" || !strings.Contains(s.Files[0].Komunikat, "PESEL") {
 		t.Errorf("summary %+v", s)
+	}
+	// The secretariat sees the file in its report, with the missing columns named.
+	csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	if !strings.Contains(string(csv), "broken.csv;;;;;FILE_COLUMNS_MISSING;") || !strings.Contains(string(csv), "Numer legitymacji") {
+		t.Errorf("odrzuceni.csv:\n%s", csv)
+	}
+}
+
+func TestRunFailedNightKeepsPreviousReports(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("Nazwisko;Imię;PESEL;Numer legitymacji\nKamiński;Paweł;11210110089;\n"), 0o600)
+	out := filepath.Join(dir, "out")
+	if code, _, _ := mlegit(t, "run", "--roster", good, "--out", out, "--as-of", "2026-09-15"); code != exitRejected {
+		t.Fatalf("first night exit %d", code)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	code, _, stderr := mlegit(t, "run", "--roster", filepath.Join(dir, "brak.csv"), "--out", out, "--as-of", "2026-09-16")
+	if code != exitFatal || !strings.Contains(stderr, "no roster file could be read") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	if string(after) != string(before) || !strings.Contains(string(after), "CARD_MISSING") {
+		t.Errorf("a failed night replaced the reports:\n%s", after)
+	}
+}
+
+func TestRunRosterFilesWithTheSameName(t *testing.T) {
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "zdjecia")
+	os.MkdirAll(photos, 0o700)
+	for i, p := range []string{"11210110089", "02270803624"} {
+		sub := filepath.Join(dir, fmt.Sprint("klasa", i))
+		os.MkdirAll(sub, 0o700)
+		os.WriteFile(filepath.Join(sub, "lista.csv"), []byte("Nazwisko;Imię;PESEL;Numer legitymacji\nNowak;Jan;"+p+";1/2024\n"), 0o600)
+		copyFile(t, filepath.Join(samples, "photos", "Paweł Kamiński 1b.JPG"), filepath.Join(photos, p+".jpg"))
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := mlegit(t, "run", "--roster", filepath.Join(dir, "klasa0", "lista.csv"),
+		"--roster", filepath.Join(dir, "klasa1", "lista.csv"), "--photos", photos, "--out", out, "--as-of", "2026-09-15")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if s := readSummary(t, out); s.Accepted != 2 || s.Sent != 2 {
+		t.Errorf("accepted %d, sent %d; want 2 and 2", s.Accepted, s.Sent)
 	}
 }
 
