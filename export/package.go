@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,13 +51,59 @@ func validSchool(s string) bool {
 // PackageName returns the file name of a school's upload package for an
 // as-of date, e.g. "mlegitymacja-12345-20250901.zip".
 func PackageName(school string, asOf time.Time) string {
-	return "mlegitymacja-" + school + "-" + asOf.Format("20060102") + ".zip"
+	return packageName(school, asOf, 1)
+}
+
+// packageName is PackageName for the seq-th package of one as-of date: the
+// first has no suffix, later ones "-2", "-3", ...
+func packageName(school string, asOf time.Time, seq int) string {
+	suffix := ""
+	if seq > 1 {
+		suffix = "-" + strconv.Itoa(seq)
+	}
+	return "mlegitymacja-" + school + "-" + asOf.Format("20060102") + suffix + ".zip"
+}
+
+// packagePath chooses where tonight's package goes: under PackageName, or,
+// when a package of the same date with other students is already there (a
+// second run on one day), under the next free "-N" name, so that no sent
+// package is ever replaced. A package holding exactly these students is
+// the same package (a re-run after a crash) and is written again in place.
+func packagePath(outDir, school string, asOf time.Time, sorted []student.Student) (string, error) {
+	for seq := 1; ; seq++ {
+		path := filepath.Join(outDir, PackageDir, packageName(school, asOf, seq))
+		rows, err := ReadManifest(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		}
+		if err == nil && samePESELs(rows, sorted) {
+			return path, nil
+		}
+		// Another package (or an unreadable file, never overwritten): next.
+	}
+}
+
+func samePESELs(rows []ManifestRow, sorted []student.Student) bool {
+	if len(rows) != len(sorted) {
+		return false
+	}
+	have := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		have[r.PESEL] = true
+	}
+	for _, s := range sorted {
+		if !have[string(s.PESEL)] {
+			return false
+		}
+	}
+	return true
 }
 
 // PhotoPath returns the path of a student's photo inside the package.
 func PhotoPath(p pesel.PESEL) string { return PhotosDir + "/" + string(p) + ".jpg" }
 
-// WritePackage writes OUT/package/<PackageName> holding manifest.csv and
+// WritePackage writes OUT/package/<PackageName> (or, for a second package
+// of the same date, <PackageName>-N; see packagePath) holding manifest.csv and
 // photos/<PESEL>.jpg for every student given, and returns its path. The
 // photos are read from photoDir/<PESEL>.jpg and streamed into the zip as
 // they are. school must be usable in a file name (as config.yaml's school
@@ -69,7 +117,10 @@ func WritePackage(outDir, school string, asOf time.Time, students []student.Stud
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(outDir, PackageDir, PackageName(school, asOf))
+	path, err := packagePath(outDir, school, asOf, sorted)
+	if err != nil {
+		return "", err
+	}
 	mod := day(asOf)
 	err = safefile.Write(path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
@@ -184,15 +235,36 @@ func day(t time.Time) time.Time {
 // ParsePackageName is the inverse of PackageName: it returns the school and
 // as-of date a package's base name carries, and false for any other name.
 func ParsePackageName(name string) (school string, asOf time.Time, ok bool) {
+	school, asOf, _, ok = parsePackageName(name)
+	return school, asOf, ok
+}
+
+// PackageSeq returns the sequence number of a package name (1 for the
+// first package of its date, N for "-N"), or 0 for another name.
+func PackageSeq(name string) int {
+	_, _, seq, _ := parsePackageName(name)
+	return seq
+}
+
+func parsePackageName(name string) (school string, asOf time.Time, seq int, ok bool) {
 	rest, ok1 := strings.CutPrefix(name, "mlegitymacja-")
 	rest, ok2 := strings.CutSuffix(rest, ".zip")
+	if !ok1 || !ok2 {
+		return "", time.Time{}, 0, false
+	}
+	seq = 1
+	if i := strings.LastIndexByte(rest, '-'); i >= 0 {
+		if n, err := strconv.Atoi(rest[i+1:]); err == nil && n > 1 && len(rest[i+1:]) < 8 {
+			rest, seq = rest[:i], n
+		}
+	}
 	i := strings.LastIndexByte(rest, '-')
-	if !ok1 || !ok2 || i < 0 || !validSchool(rest[:i]) {
-		return "", time.Time{}, false
+	if i < 0 || !validSchool(rest[:i]) {
+		return "", time.Time{}, 0, false
 	}
 	d, err := time.Parse("20060102", rest[i+1:])
 	if err != nil {
-		return "", time.Time{}, false
+		return "", time.Time{}, 0, false
 	}
-	return rest[:i], d, true
+	return rest[:i], d, seq, true
 }

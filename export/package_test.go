@@ -267,6 +267,8 @@ func TestParsePackageName(t *testing.T) {
 		{PackageName("12345", asOf), "12345", true},
 		{PackageName("SP-12_x", asOf), "SP-12_x", true},
 		{PackageName("SP 7 Kraków", asOf), "SP 7 Kraków", true},
+		{packageName("sp7-demo", asOf, 2), "sp7-demo", true},
+		{packageName("sp-2", asOf, 12), "sp-2", true},
 		{"mlegitymacja-12345-2025091.zip", "", false},
 		{"mlegitymacja--20250915.zip", "", false},
 		{"other-12345-20250915.zip", "", false},
@@ -279,5 +281,34 @@ func TestParsePackageName(t *testing.T) {
 				t.Errorf("ParsePackageName(%q) = %q, %v, %v", tc.name, school, d, ok)
 			}
 		})
+	}
+}
+
+func TestWritePackageSecondOfTheDayGetsItsOwnName(t *testing.T) {
+	all := exporttest.Students(3)
+	photoDir := fixture(t, all)
+	out := t.TempDir()
+	first, err := WritePackage(out, "sp7-demo", asOf, all[:2], photoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstBytes, _ := os.ReadFile(first)
+	again, err := WritePackage(out, "sp7-demo", asOf, all[:2], photoDir) // a re-run: same students
+	if err != nil || again != first {
+		t.Fatalf("re-run wrote %s (%v), want %s in place", again, err, first)
+	}
+	second, err := WritePackage(out, "sp7-demo", asOf, all[2:], photoDir) // later that day: others
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(second) != "mlegitymacja-sp7-demo-20250915-2.zip" || PackageSeq(filepath.Base(second)) != 2 {
+		t.Errorf("second package %s", second)
+	}
+	if now, _ := os.ReadFile(first); !bytes.Equal(now, firstBytes) {
+		t.Error("the first package of the day was replaced")
+	}
+	rows, err := ReadManifest(second)
+	if err != nil || len(rows) != 1 || rows[0].PESEL != string(all[2].PESEL) {
+		t.Errorf("second package holds %+v (%v)", rows, err)
 	}
 }

@@ -90,10 +90,12 @@ type PhotoStage interface {
 	Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (unmatched []string, err error)
 }
 
-// PackStage builds the upload package from the accepted students and
-// returns its path.
+// PackStage writes what goes out of the school: the upload package of
+// tonight's students to send (none: no package, path "") and the files that
+// list every accepted student (the SIO import). It returns the package's
+// path.
 type PackStage interface {
-	Pack(ctx context.Context, accepted []student.Student) (string, error)
+	Pack(ctx context.Context, send, accepted []student.Student) (string, error)
 }
 
 // ErrNoRoster: no roster file of the run could be read; nothing was
@@ -181,16 +183,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Sent = sent
 		res.Summary.New, res.Summary.Changed, res.Summary.Unchanged = &c.New, &c.Changed, &c.Unchanged
 	}
-	if cfg.Pack != nil && len(res.Sent) > 0 {
+	if cfg.Pack != nil {
 		cfg.Progress.Stage("package", -1)
-		path, err := cfg.Pack.Pack(ctx, res.Sent)
+		path, err := cfg.Pack.Pack(ctx, res.Sent, res.Accepted)
 		if err != nil {
 			return nil, fmt.Errorf("building upload package: %w", err)
 		}
-		res.Summary.Package = filepath.Base(path)
-		if cfg.Nightly != nil {
-			if err := cfg.Nightly.packaged(ctx, res.Sent); err != nil {
-				return nil, err
+		if path != "" {
+			res.Summary.Package = filepath.Base(path)
+			if cfg.Nightly != nil {
+				if err := cfg.Nightly.packaged(ctx, res.Sent); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

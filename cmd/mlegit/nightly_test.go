@@ -360,3 +360,27 @@ func TestNightlyOverlappingRunIsLockedOut(t *testing.T) {
 		t.Errorf("after release: exit %d", got)
 	}
 }
+
+func TestNightlySecondRunSameDayKeepsFirstPackage(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	first := filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip")
+	before, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(samples, "photos", "Paweł Kamiński 1b.JPG"), filepath.Join(photos, "Hanna Szymańska 2a.jpg"))
+	nightly(t, roster, photos, out, "2026-09-15") // the same day, one photo changed
+	s := readSummary(t, out)
+	if s.Sent != 1 || s.Package != "mlegitymacja-sp7-demo-20260915-2.zip" {
+		t.Errorf("second run sent %d in %q", s.Sent, s.Package)
+	}
+	if now, _ := os.ReadFile(first); string(now) != string(before) {
+		t.Error("the first package of the day was replaced")
+	}
+	// The SIO file lists every accepted student, not only tonight's.
+	sio, _ := os.ReadFile(filepath.Join(out, "sio", "legitymacje.csv"))
+	if n := strings.Count(string(sio), "\n") - 1; n != s.Accepted {
+		t.Errorf("SIO file lists %d students, want all %d accepted", n, s.Accepted)
+	}
+}
