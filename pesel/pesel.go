@@ -120,3 +120,28 @@ func birthDate(s string) (time.Time, error) {
 	}
 	return d, nil
 }
+
+// MaskIn masks every run of exactly eleven ASCII digits in s (a PESEL inside
+// a file name, e.g. "11210110089.jpg" → "1121*****89.jpg"), for text that is
+// written to logs or reports.
+func MaskIn(s string) string {
+	var b []byte
+	run := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			run++
+			continue
+		}
+		if run == 11 {
+			if b == nil {
+				b = []byte(s)
+			}
+			copy(b[i-7:i-2], "*****")
+		}
+		run = 0
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}

@@ -144,3 +144,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskIn(t *testing.T) {
+	cases := map[string]string{
+		"11210110089.jpg":             "1121*****89.jpg",
+		"a 11210110089 b 02270803624": "a 1121*****89 b 0227*****24",
+		"112101100891.jpg":            "112101100891.jpg", // 12 digits: not a PESEL
+		"1121011008.jpg":              "1121011008.jpg",
+		"Kowalski Jan 1b.jpg":         "Kowalski Jan 1b.jpg",
+		"x11210110089":                "x1121*****89",
+		"":                            "",
+	}
+	for in, want := range cases {
+		if got := MaskIn(in); got != want {
+			t.Errorf("MaskIn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

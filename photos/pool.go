@@ -123,7 +123,7 @@ func processOne(cfg Config, j Job) (Result, error) {
 		return r, fmt.Errorf("photo job for %s has no usable output name %q", filepath.Base(j.Source), pesel.Masked(name))
 	}
 	dst := filepath.Join(cfg.Dir, name+".jpg")
-	log := slog.With("source", filepath.Base(j.Source), "pesel", pesel.Masked(string(j.Student.PESEL)))
+	log := slog.With("source", pesel.MaskIn(filepath.Base(j.Source)), "pesel", pesel.Masked(string(j.Student.PESEL)))
 
 	data, err := readSource(j.Source, cfg.Options.maxFileBytes())
 	var out []byte

@@ -122,8 +122,9 @@ type Rejection struct {
 	Class   string `json:"class"`
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
-	// Detail is an optional English or technical addition, e.g. the
-	// offending column; it never holds a full PESEL.
+	// Detail says what exactly is wrong: the column and its value (in
+	// Polish, from validation), or file names and sizes (from the photo
+	// stage). The reports show it as "Szczegóły" and mask any PESEL in it.
 	Detail string `json:"detail,omitempty"`
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mlegit/mlegit/formula"
+	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
 )
@@ -96,9 +97,11 @@ func (s *Summary) Sort() {
 }
 
 // Write writes summary.json, odrzuceni.csv and odrzuceni.xlsx into dir,
-// each atomically.
+// each atomically. Any PESEL inside free text (a photo named by its PESEL
+// in a detail or in unmatched_photos) is masked on the way out.
 func Write(dir string, s *Summary) error {
 	s.Sort()
+	s.mask()
 	if s.Rejections == nil {
 		s.Rejections = []reject.Rejection{}
 	}
@@ -128,15 +131,30 @@ func Write(dir string, s *Summary) error {
 	})
 }
 
+// mask hides PESELs in the summary's free-text fields; the PESEL field
+// itself is masked where rejections are made.
+func (s *Summary) mask() {
+	for i := range s.Rejections {
+		r := &s.Rejections[i]
+		r.File, r.Detail = pesel.MaskIn(r.File), pesel.MaskIn(r.Detail)
+	}
+	for i := range s.Warnings {
+		s.Warnings[i].Message = pesel.MaskIn(s.Warnings[i].Message)
+	}
+	for i, f := range s.UnmatchedPhotos {
+		s.UnmatchedPhotos[i] = pesel.MaskIn(f)
+	}
+}
+
 // header is the Polish column row of the secretariat's reports.
-var header = []string{"Plik", "Wiersz", "PESEL", "Uczeń", "Oddział", "Kod", "Powód"}
+var header = []string{"Plik", "Wiersz", "PESEL", "Uczeń", "Oddział", "Kod", "Powód", "Szczegóły"}
 
 func cells(r reject.Rejection) []string {
 	row := ""
 	if r.Row > 0 {
 		row = strconv.Itoa(r.Row)
 	}
-	return []string{r.File, row, r.PESEL, r.Name, r.Class, string(r.Code), r.Message}
+	return []string{r.File, row, r.PESEL, r.Name, r.Class, string(r.Code), r.Message, r.Detail}
 }
 
 // WriteCSV writes rejections as UTF-8 with BOM, ';'-separated, CRLF line
@@ -180,6 +198,7 @@ func WriteXLSX(w io.Writer, rs []reject.Rejection) error {
 	sw.SetColWidth(4, 4, 28)
 	sw.SetColWidth(6, 6, 26)
 	sw.SetColWidth(7, 7, 80)
+	sw.SetColWidth(8, 8, 50)
 	write := func(n int, vals []string) error {
 		row := make([]any, len(vals))
 		for i, v := range vals {

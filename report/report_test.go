@@ -75,7 +75,7 @@ func TestCSVForExcel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], "|") != "Plik|Wiersz|PESEL|Uczeń|Oddział|Kod|Powód" {
+	if strings.Join(recs[0], "|") != "Plik|Wiersz|PESEL|Uczeń|Oddział|Kod|Powód|Szczegóły" {
 		t.Errorf("header %v", recs[0])
 	}
 	if got := recs[1][3]; got != `'=HYPERLINK("x") Ola` {
@@ -109,5 +109,26 @@ func TestXLSXReadsBackAsText(t *testing.T) {
 	}
 	if rows[1][3] != `'=HYPERLINK("x") Ola` {
 		t.Errorf("cell text %q", rows[1][3])
+	}
+}
+
+func TestWriteMasksPESELsInFreeText(t *testing.T) {
+	dir := t.TempDir()
+	s := sample()
+	s.Rejections[0].Detail = "several files fit the student: 11210110089.jpg, 11210110089.png"
+	s.UnmatchedPhotos = []string{"02270803624.jpg", "Nowak Jan 1b.jpg"}
+	s.Warnings = []Warning{{File: "x.csv", Row: 3, Message: "photo 02270803624.jpg ignored"}}
+	if err := Write(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{SummaryFile, RejectionsCSV} {
+		data, _ := os.ReadFile(filepath.Join(dir, f))
+		if strings.Contains(string(data), "11210110089") || strings.Contains(string(data), "02270803624") {
+			t.Errorf("%s holds a full PESEL:\n%s", f, data)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if !strings.Contains(string(data), "0227*****24.jpg") || !strings.Contains(string(data), "Nowak Jan 1b.jpg") {
+		t.Errorf("unmatched photos not kept recognisable:\n%s", data)
 	}
 }

@@ -39,9 +39,9 @@ func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection
 	s.PESEL = c.pesel()
 	s.BirthDate = c.birthDate(s.PESEL)
 	c.card(&s, asOf)
-	s.Disability = c.flag(r.Disability, "disability")
+	s.Disability = c.flag(r.Disability, "niepełnosprawność")
 	if strings.ContainsRune(r.Class, '\n') || formula.Looks(r.Class) {
-		c.add(reject.FieldInvalid, "class")
+		c.add(reject.FieldInvalid, "oddział")
 	}
 	if len(c.out) > 0 {
 		return student.Student{}, c.out
@@ -77,15 +77,15 @@ func (c *checker) names() {
 	if r.Surname == "" || r.FirstName == "" {
 		missing := []string{}
 		if r.Surname == "" {
-			missing = append(missing, "surname")
+			missing = append(missing, "nazwisko")
 		}
 		if r.FirstName == "" {
-			missing = append(missing, "first name")
+			missing = append(missing, "imię")
 		}
-		c.add(reject.NameMissing, strings.Join(missing, ", ")+" empty")
+		c.add(reject.NameMissing, "puste: "+strings.Join(missing, ", "))
 	}
 	for _, f := range []struct{ what, v string }{
-		{"surname", r.Surname}, {"first name", r.FirstName}, {"second name", r.SecondName},
+		{"nazwisko", r.Surname}, {"imię", r.FirstName}, {"drugie imię", r.SecondName},
 	} {
 		if f.v != "" && !ValidName(f.v) {
 			c.add(reject.NameInvalid, f.what)
@@ -125,11 +125,11 @@ func (c *checker) pesel() pesel.PESEL {
 	case err == nil:
 		return p
 	case errors.Is(err, pesel.ErrLength):
-		c.add(reject.PESELLength, fmt.Sprintf("%d characters", len([]rune(c.rec.PESEL))))
+		c.add(reject.PESELLength, fmt.Sprintf("znaków: %d", len([]rune(c.rec.PESEL))))
 	case errors.Is(err, pesel.ErrChecksum):
 		c.add(reject.PESELChecksum, "")
 	case errors.Is(err, pesel.ErrDate):
-		c.add(reject.PESELBirthdateMismatch, "encoded birth date is impossible")
+		c.add(reject.PESELBirthdateMismatch, "PESEL zawiera niemożliwą datę urodzenia")
 	}
 	return ""
 }
@@ -146,11 +146,11 @@ func (c *checker) birthDate(p pesel.PESEL) time.Time {
 	}
 	d, err := roster.ParseDate(raw)
 	if err != nil {
-		c.add(reject.DateInvalid, "birth date")
+		c.add(reject.DateInvalid, "data urodzenia: "+raw)
 		return time.Time{}
 	}
 	if p != "" && !d.Equal(p.BirthDate()) {
-		c.add(reject.PESELBirthdateMismatch, "PESEL encodes "+p.BirthDate().Format("2006-01-02")+", roster says "+d.Format("2006-01-02"))
+		c.add(reject.PESELBirthdateMismatch, "w PESEL "+p.BirthDate().Format("02.01.2006")+", w arkuszu "+d.Format("02.01.2006"))
 	}
 	return d
 }
@@ -161,12 +161,12 @@ func (c *checker) card(s *student.Student, asOf time.Time) {
 	case r.CardNumber == "":
 		c.add(reject.CardMissing, "")
 	case formula.Looks(r.CardNumber) || strings.ContainsAny(r.CardNumber, "\r\n"):
-		c.add(reject.FieldInvalid, "card number")
+		c.add(reject.FieldInvalid, "numer legitymacji")
 	}
 	if r.CardIssued != "" {
 		d, err := roster.ParseDate(r.CardIssued)
 		if err != nil {
-			c.add(reject.DateInvalid, "card issue date")
+			c.add(reject.DateInvalid, "data wydania legitymacji: "+r.CardIssued)
 		}
 		s.CardIssued = d
 	}
@@ -174,9 +174,9 @@ func (c *checker) card(s *student.Student, asOf time.Time) {
 		d, err := roster.ParseDate(r.CardValid)
 		switch {
 		case err != nil:
-			c.add(reject.DateInvalid, "card validity date")
+			c.add(reject.DateInvalid, "data ważności legitymacji: "+r.CardValid)
 		case d.Before(asOf):
-			c.add(reject.CardExpired, "valid until "+d.Format("2006-01-02"))
+			c.add(reject.CardExpired, "ważna do "+d.Format("02.01.2006"))
 		}
 		s.CardValid = d
 	}
