@@ -101,10 +101,13 @@ func Load(file string, explicit bool, flags *pflag.FlagSet) (*Config, *viper.Vip
 	if err := v.Unmarshal(&c); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if c.Workers <= 0 {
+	if err := c.check(); err != nil {
+		return nil, nil, err
+	}
+	if c.Workers == 0 {
 		c.Workers = runtime.NumCPU()
 	}
-	return &c, v, c.check()
+	return &c, v, nil
 }
 
 func isListKey(k string) bool { return k == "roster" || k == "photos" || k == "as_of" }
@@ -125,11 +128,23 @@ func (c *Config) check() error {
 	if c.SlipsPerPage != 2 && c.SlipsPerPage != 4 {
 		bad = append(bad, "slips_per_page must be 2 or 4")
 	}
-	if strings.ContainsAny(c.School, `/\:*?"<>|`) || strings.Contains(c.School, "..") {
-		bad = append(bad, "school must be usable as a file name")
+	if err := CheckSchoolID(c.School); err != nil {
+		bad = append(bad, err.Error())
+	}
+	if c.Workers < 0 {
+		bad = append(bad, "workers must not be negative (0: number of CPUs)")
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// CheckSchoolID refuses a school identifier that could not be a plain file
+// name (it names output files, the state store and the lock).
+func CheckSchoolID(id string) error {
+	if id == "" || strings.HasPrefix(id, ".") || strings.ContainsAny(id, `/\:*?"<>|`) || strings.Contains(id, "..") {
+		return fmt.Errorf("school %q must be usable as a file name", id)
 	}
 	return nil
 }

@@ -82,6 +82,8 @@ func TestInvalid(t *testing.T) {
 		"three slips":           "slips_per_page: 3\n",
 		"school with slash":     "school: ../x\n",
 		"workers not a number":  "workers: many\n",
+		"negative workers":      "workers: -3\n",
+		"hidden school":         "school: .x\n",
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {

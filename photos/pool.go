@@ -128,7 +128,7 @@ func processOne(cfg Config, j Job) (Result, error) {
 	data, err := readSource(j.Source, cfg.Options.maxFileBytes())
 	var out []byte
 	if err == nil {
-		out, r.Info, err = Normalize(data, cfg.Profile, cfg.Options)
+		out, r.Info, err = normalizeSafely(data, cfg.Profile, cfg.Options)
 		data = nil
 	}
 	if err != nil {
@@ -176,4 +176,16 @@ func readSource(path string, limit int64) ([]byte, error) {
 		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("reading: %w", err)}
 	}
 	return data, nil
+}
+
+// normalizeSafely is Normalize with a panic turned into PHOTO_UNREADABLE:
+// the decoders read untrusted bytes, and one hostile photo must not take
+// down the school's run (or a district's).
+func normalizeSafely(data []byte, p Profile, opt *Options) (out []byte, info Info, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("decoder failure: %v", v)}
+		}
+	}()
+	return Normalize(data, p, opt)
 }

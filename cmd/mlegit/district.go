@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/safefile"
 )
@@ -38,8 +39,8 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 	seen := map[string]bool{}
 	for i := range schools {
 		s := &schools[i]
-		if s.ID == "" || seen[s.ID] {
-			return usageErrorf("schools[%d]: missing or repeated id %q", i, s.ID)
+		if err := config.CheckSchoolID(s.ID); err != nil || seen[s.ID] {
+			return usageErrorf("schools[%d]: missing, repeated or unusable id %q", i, s.ID)
 		}
 		seen[s.ID] = true
 		if s.Out == "" {
