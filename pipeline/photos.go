@@ -6,19 +6,21 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/photos"
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/rules"
 	"github.com/mlegit/mlegit/student"
 )
 
 // photoStage hands the validated school to cfg.Photos, or passes every
 // verdict through untouched when the run has no photo stage.
-func photoStage(ctx context.Context, cfg Config, in <-chan *Verdict, out chan<- *Verdict) ([]string, error) {
+func photoStage(ctx context.Context, cfg Config, in <-chan *Verdict, out chan<- *Verdict) (PhotoReport, error) {
 	var batch []*Verdict
 	for v := range in {
 		batch = append(batch, v)
@@ -28,7 +30,7 @@ func photoStage(ctx context.Context, cfg Config, in <-chan *Verdict, out chan<- 
 		return cfg.Photos.Run(ctx, batch, out)
 	}
 	defer close(out)
-	return nil, sendAll(ctx, out, batch)
+	return PhotoReport{}, sendAll(ctx, out, batch)
 }
 
 func sendAll(ctx context.Context, out chan<- *Verdict, vs []*Verdict) error {
@@ -66,20 +68,25 @@ type Photos struct {
 }
 
 // Run implements PhotoStage.
-func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([]string, error) {
+func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (PhotoReport, error) {
 	defer close(out)
 	prog := p.Progress
 	if prog == nil {
 		prog = nopProgress{}
 	}
+	var rep PhotoReport
 	entries, err := os.ReadDir(p.SourceDir)
 	if err != nil {
-		return nil, fmt.Errorf("listing photos: %w", err)
+		return rep, fmt.Errorf("listing photos: %w", err)
 	}
 	var files []string
 	for _, e := range entries {
-		if e.Type().IsRegular() {
+		switch {
+		case e.Type().IsRegular():
 			files = append(files, e.Name())
+		case e.IsDir() && !strings.HasPrefix(e.Name(), "."):
+			rep.Warnings = append(rep.Warnings, report.Warning{File: e.Name() + "/",
+				Message: "photos in subfolders are not read; move them into the photos folder"})
 		}
 	}
 	sort.Strings(files)
@@ -122,7 +129,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 		}
 	}
 	if err := sendAll(ctx, out, ready); err != nil {
-		return nil, err
+		return rep, err
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -173,9 +180,10 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) ([
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("photo stage: %w", err)
+		return rep, fmt.Errorf("photo stage: %w", err)
 	}
-	return m.Unmatched, nil
+	rep.Unmatched = m.Unmatched
+	return rep, nil
 }
 
 // identity is the student as matching sees it: the parsed student when

@@ -84,10 +84,17 @@ type Result struct {
 // PhotoStage matches and normalises photos. Run receives every verdict
 // (after validation, as a complete batch, because matching needs the whole
 // school), must forward every verdict to out — rejecting accepted ones
-// whose photo fails — and close out. Unmatched files it reports through
+// whose photo fails — and close out. Files it could not use it reports
 // the returned slice. A returned error ends the run.
 type PhotoStage interface {
-	Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (unmatched []string, err error)
+	Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (PhotoReport, error)
+}
+
+// PhotoReport is what the photo stage tells about the photos folder
+// beyond the students' verdicts.
+type PhotoReport struct {
+	Unmatched []string         // photo files that fit no student
+	Warnings  []report.Warning // e.g. photos in subfolders, which are not read
 }
 
 // PackStage writes what goes out of the school: the upload package of
@@ -138,9 +145,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		defer close(validated)
 		return validate(gctx, cfg.AsOf, records, validated)
 	})
-	var unmatched []string
+	var photoRep PhotoReport
 	g.Go(func() (err error) {
-		unmatched, err = photoStage(gctx, cfg, validated, final)
+		photoRep, err = photoStage(gctx, cfg, validated, final)
 		return err
 	})
 	g.Go(func() error {
@@ -150,7 +157,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	res.Summary.UnmatchedPhotos = unmatched
+	res.Summary.UnmatchedPhotos = photoRep.Unmatched
+	res.Summary.Warnings = append(res.Summary.Warnings, photoRep.Warnings...)
 	for _, f := range res.Summary.Files {
 		if f.Error == "" {
 			res.RostersRead++

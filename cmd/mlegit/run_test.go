@@ -374,3 +374,15 @@ func TestRunShardsThenMergeEqualsWholeDistrict(t *testing.T) {
 		t.Errorf("overlapping merge exit %d, want %d", code, exitUsage)
 	}
 }
+
+func TestRunWarnsAboutPhotosInSubfolders(t *testing.T) {
+	roster, photos, out := school(t)
+	os.MkdirAll(filepath.Join(photos, "1b"), 0o700)
+	nightly(t, roster, photos, out, "2026-09-15")
+	for _, w := range readSummary(t, out).Warnings {
+		if w.File == "1b/" && strings.Contains(w.Message, "subfolders") {
+			return
+		}
+	}
+	t.Error("no warning about the subfolder")
+}
