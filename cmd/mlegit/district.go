@@ -5,10 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/district"
+	"github.com/mlegit/mlegit/pipeline"
+	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
 )
 
@@ -56,6 +63,8 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		schools = district.Shard(schools, i, n)
 		shards = []string{fmt.Sprintf("%d/%d", i, n)}
 	}
+	var mu sync.Mutex
+	done := map[string]schoolDone{}
 	sum, acc, err := district.Run(ctx, schools, opts.parallel, func(ctx context.Context, s district.School) (*district.Outcome, error) {
 		if len(s.Rosters) == 0 {
 			return nil, fmt.Errorf("school %s: no roster files", s.ID)
@@ -64,6 +73,9 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		if err != nil {
 			return nil, err
 		}
+		mu.Lock()
+		done[s.ID] = schoolDone{out: s.Out, res: res}
+		mu.Unlock()
 		o := &district.Outcome{Students: res.Summary.Students, Accepted: res.Summary.Accepted,
 			Rejected: res.Summary.Rejected + res.FilesFailed}
 		for _, st := range res.Accepted {
@@ -72,6 +84,9 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		return o, nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := flagCrossSchool(acc, done); err != nil {
 		return err
 	}
 	sum.AsOf = e.asOf.Format(time.DateOnly)
@@ -84,6 +99,53 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		len(sum.Schools), sum.Failed, sum.Students, sum.Accepted, sum.Rejected, len(sum.CrossSchool),
 		filepath.Join(e.cfg.Out, districtSummary+suffix+".json"))
 	return districtExit(sum)
+}
+
+// schoolDone is a school of the district run that completed.
+type schoolDone struct {
+	out string
+	res *pipeline.Result
+}
+
+// flagCrossSchool adds PESEL_IN_OTHER_SCHOOL to the reports of every school
+// that accepted a PESEL another school of the run accepted too, naming the
+// other schools, so that each secretariat sees the likely transfer. The
+// students stay accepted: which school is right is for people to settle.
+func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
+	where := map[string][]string{}
+	for school, ps := range acc {
+		for _, p := range ps {
+			where[p] = append(where[p], school)
+		}
+	}
+	touched := map[string]bool{}
+	for p, schools := range where {
+		if len(schools) < 2 {
+			continue
+		}
+		sort.Strings(schools)
+		for _, school := range schools {
+			d := done[school]
+			for _, st := range d.res.Accepted {
+				if string(st.PESEL) != p {
+					continue
+				}
+				others := slices.DeleteFunc(slices.Clone(schools), func(x string) bool { return x == school })
+				code := reject.PESELInOtherSchool
+				d.res.Summary.Rejections = append(d.res.Summary.Rejections, reject.Rejection{
+					File: st.File, Row: st.Row, PESEL: st.PESEL.Masked(), Name: st.Surname + " " + st.FirstName,
+					Class: st.Class, Code: code, Message: code.Message(), Detail: "także w: " + strings.Join(others, ", ")})
+				touched[school] = true
+			}
+		}
+	}
+	for school := range touched {
+		d := done[school]
+		if err := report.Write(d.out, &d.res.Summary); err != nil {
+			return fmt.Errorf("school %s: %w", school, err)
+		}
+	}
+	return nil
 }
 
 // districtExit maps a district summary to the run's exit code.

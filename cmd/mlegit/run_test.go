@@ -318,6 +318,13 @@ schools:
 	if _, err := os.Stat(filepath.Join(dir, "out", "sp1", "summary.json")); err != nil {
 		t.Errorf("school output: %v", err)
 	}
+	// Each secretariat sees the likely transfers in its own report.
+	for school, other := range map[string]string{"sp1": "sp2", "sp2": "sp1"} {
+		csv, _ := os.ReadFile(filepath.Join(dir, "out", school, "odrzuceni.csv"))
+		if n := strings.Count(string(csv), "PESEL_IN_OTHER_SCHOOL"); n != sum.Schools[0].Accepted || !strings.Contains(string(csv), "także w: "+other) {
+			t.Errorf("%s: %d PESEL_IN_OTHER_SCHOOL lines naming %s, want %d", school, n, other, sum.Schools[0].Accepted)
+		}
+	}
 	if m := fullPESEL.FindString(out.String() + errb.String()); m != "" {
 		t.Errorf("full PESEL %s printed", m)
 	}
