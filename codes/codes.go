@@ -43,7 +43,7 @@ type Entry struct {
 type Store struct {
 	School     string    `json:"school"`
 	SchoolName string    `json:"school_name"`
-	Package    string    `json:"package"` // base name of the upload package
+	Package    string    `json:"package"` // base name of the newest upload package the codes were joined with
 	Imported   time.Time `json:"imported"`
 	Entries    []Entry   `json:"entries"`
 }

@@ -23,25 +23,70 @@ type rawRow struct {
 	pesel, qr, code, gen, valid, sim string
 }
 
+// Issue is what the school's state store says of one student's current
+// card issue, for Import.
+type Issue struct {
+	// Sent is true when the current issue went to the portal and its
+	// codes may be imported: packaged, codes_received, slip_printed,
+	// picked_up, activated or expired. It is false for a student whose
+	// card was withdrawn (invalidated) or is being issued again (new,
+	// validated): codes for the student answer an earlier issue.
+	Sent bool
+	// Packaged is when the current issue was packaged; a code generated
+	// on an earlier day answers an earlier issue. Zero: not checked.
+	Packaged time.Time
+}
+
+// Answers reports whether a code generated at gen (wall clock) may belong
+// to the issue: the issue was sent, and gen is not on a calendar day
+// before the one it was packaged on.
+func (i Issue) Answers(gen time.Time) bool {
+	return i.Sent && !civilDate(gen).Before(civilDate(i.Packaged))
+}
+
 // Import reads the codes file at path and joins each row with the student
-// data of the upload package pkg (the zip the codes answer). Rows that
-// cannot be used become rejections, one per row: an invalid PESEL, a PESEL
-// twice in the file (every such row), a PESEL not in the package, a missing
-// QR or activation code, a bad date, or a code valid until before asOf.
+// data of the upload packages pkgs (the zips the codes may answer), given
+// oldest first: a PESEL in several packages takes its data from the last
+// one holding it. Rows that cannot be used become rejections, one per row:
+// an invalid PESEL, a PESEL twice in the file (every such row), a PESEL in
+// no package, a missing QR or activation code, a bad date, or a code valid
+// until before asOf.
+//
+// issues, when not empty, is the school's state store by PESEL: a PESEL it
+// lacks is CODES_NOT_IN_PACKAGE too, and a row for a student whose issue is
+// not Sent, or generated on a day before the issue was Packaged, is
+// CODES_STALE. An empty issues (a package built elsewhere) checks the
+// packages alone.
+//
 // lifetimeDays (DefaultLifetimeDays if not positive) gives the validity of
-// rows without wazny_do. The error is for a file or package that cannot be
-// read at all. Import writes nothing; see Update.
-func Import(path, pkg string, asOf time.Time, lifetimeDays int) (*Store, []reject.Rejection, error) {
+// rows without wazny_do. The store's Package is the last package's base
+// name and its School the school the packages name; packages of two
+// schools are an error, as is a file or package that cannot be read at
+// all. Import writes nothing; see Update.
+func Import(path string, pkgs []string, asOf time.Time, lifetimeDays int, issues map[string]Issue) (*Store, []reject.Rejection, error) {
+	if len(pkgs) == 0 {
+		return nil, nil, errors.New("importing codes: no upload package to join them with")
+	}
 	if lifetimeDays <= 0 {
 		lifetimeDays = DefaultLifetimeDays
 	}
-	manifest, err := export.ReadManifest(pkg)
-	if err != nil {
-		return nil, nil, err
-	}
-	students := make(map[string]export.ManifestRow, len(manifest))
-	for _, m := range manifest {
-		students[m.PESEL] = m
+	store := &Store{Package: filepath.Base(pkgs[len(pkgs)-1]), Imported: time.Now().UTC().Truncate(time.Second)}
+	students := map[string]export.ManifestRow{}
+	for _, pkg := range pkgs {
+		school, _, _ := export.ParsePackageName(filepath.Base(pkg))
+		if school != "" && store.School != "" && school != store.School {
+			return nil, nil, fmt.Errorf("importing codes: packages of two schools (%s, %s)", store.School, school)
+		}
+		if school != "" {
+			store.School = school
+		}
+		manifest, err := export.ReadManifest(pkg)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range manifest {
+			students[m.PESEL] = m
+		}
 	}
 	rows, err := readRows(path)
 	if err != nil {
@@ -52,9 +97,8 @@ func Import(path, pkg string, asOf time.Time, lifetimeDays int) (*Store, []rejec
 		seen[r.pesel]++
 	}
 
-	store := &Store{Package: filepath.Base(pkg), Imported: time.Now().UTC().Truncate(time.Second)}
-	store.School, _, _ = export.ParsePackageName(store.Package)
-	imp := importer{file: filepath.Base(path), asOf: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC), lifetime: lifetimeDays}
+	imp := importer{file: filepath.Base(path), asOf: civilDate(asOf),
+		lifetime: lifetimeDays, issues: issues}
 	var rejected []reject.Rejection
 	for _, r := range rows {
 		e, rej := imp.entry(r, students, seen[r.pesel] > 1)
@@ -72,6 +116,7 @@ type importer struct {
 	file     string
 	asOf     time.Time
 	lifetime int
+	issues   map[string]Issue // empty: no state store to check against
 }
 
 // entry turns one row into an Entry, or says why it cannot.
@@ -90,7 +135,8 @@ func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, dupl
 	if duplicate {
 		return fail(reject.CodesDuplicate, "")
 	}
-	if !inPackage {
+	issue, known := imp.issues[r.pesel]
+	if !inPackage || (len(imp.issues) > 0 && !known) {
 		return fail(reject.CodesNotInPackage, "")
 	}
 	if r.qr == "" {
@@ -112,6 +158,13 @@ func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, dupl
 	if valid.Before(gen) {
 		return fail(reject.CodesDateInvalid, colValidUntil+" is before "+colGenerated)
 	}
+	if known && !issue.Answers(gen) {
+		detail := "the card was withdrawn or is being issued again"
+		if issue.Sent {
+			detail = colGenerated + " is before the current issue was packaged on " + issue.Packaged.Format(time.DateOnly)
+		}
+		return fail(reject.CodesStale, detail)
+	}
 	if valid.Before(imp.asOf) {
 		return fail(reject.CodesExpired, "valid until "+formatTime(valid))
 	}
@@ -121,6 +174,12 @@ func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, dupl
 		QR: r.qr, ActivationCode: r.code, Generated: gen, ValidUntil: valid,
 		Simulated: simulated(r.sim),
 	}, nil
+}
+
+// civilDate returns midnight UTC of t's calendar date in t's own location.
+func civilDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // simulated reads the symulacja cell; unknown values count as simulated so

@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,7 +83,7 @@ func TestImportRejections(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// A good row first, so the bad one is row 3.
 			path := codesFile(t, p0+";QR0;CODE0;2025-09-15;;1", tc.line)
-			store, rej, err := Import(path, pkg, asOf, 0)
+			store, rej, err := Import(path, []string{pkg}, asOf, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +112,7 @@ func TestImportDuplicatesRejectAllRows(t *testing.T) {
 		p1+";C;D;2025-09-15;;0",
 		p0+";E;F;2025-09-16;;0",
 	)
-	store, rej, err := Import(path, pkg, asOf, 0)
+	store, rej, err := Import(path, []string{pkg}, asOf, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestImportValidRows(t *testing.T) {
 		p0+";QR0;CODE0;2025-09-10;;",
 		p1+";QR1;CODE1;2025-09-15;2025-09-15;tak",
 	)
-	store, rej, err := Import(path, pkg, asOf, 10)
+	store, rej, err := Import(path, []string{pkg}, asOf, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestImportValidRows(t *testing.T) {
 func TestImportDefaultLifetime(t *testing.T) {
 	pkg, st := testPackage(t)
 	path := codesFile(t, string(st[0].PESEL)+";Q;C;2025-09-15;;1")
-	store, _, err := Import(path, pkg, asOf, 0)
+	store, _, err := Import(path, []string{pkg}, asOf, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,8 +189,107 @@ func TestImportFileErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, _, err := Import(tc.file, tc.pkg, asOf, 0); err == nil {
+			if _, _, err := Import(tc.file, []string{tc.pkg}, asOf, 0, nil); err == nil {
 				t.Error("no error")
+			}
+		})
+	}
+}
+
+func TestImportNeedsAPackageOfOneSchool(t *testing.T) {
+	pkg, st := testPackage(t)
+	path := codesFile(t, string(st[0].PESEL)+";Q;C;2025-09-15;;1")
+	photos := filepath.Join(t.TempDir(), "photos")
+	exporttest.WritePhotos(t, photos, st)
+	other, err := export.WritePackage(t.TempDir(), "99999", asOf, st, photos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pkgs := range map[string][]string{"no package": nil, "two schools": {pkg, other}} {
+		if _, _, err := Import(path, pkgs, asOf, 0, nil); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestImportSeveralPackages joins rows against two nights' packages: each
+// student is found in the package holding it, and a student sent on both
+// nights takes the later package's data.
+func TestImportSeveralPackages(t *testing.T) {
+	st := exporttest.Students(3) // reverse PESEL order
+	photos := filepath.Join(t.TempDir(), "photos")
+	exporttest.WritePhotos(t, photos, st)
+	out := t.TempDir()
+	older, err := export.WritePackage(out, "12345", asOf, st[:2], photos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := slices.Clone(st[1:])
+	changed[0].Class = "8Z"
+	newer, err := export.WritePackage(out, "12345", asOf.AddDate(0, 0, 2), changed, photos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := codesFile(t,
+		string(st[0].PESEL)+";Q0;C0;2025-09-15;;1", // only in the older package
+		string(st[1].PESEL)+";Q1;C1;2025-09-17;;1", // in both
+		string(st[2].PESEL)+";Q2;C2;2025-09-17;;1", // only in the newer
+	)
+	store, rej, err := Import(path, []string{older, newer}, asOf, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertCodes(t, rej)
+	classes := map[string]string{}
+	for _, e := range store.Entries {
+		classes[e.PESEL] = e.Class
+	}
+	want := map[string]string{string(st[0].PESEL): st[0].Class, string(st[1].PESEL): "8Z", string(st[2].PESEL): st[2].Class}
+	if !maps.Equal(classes, want) {
+		t.Errorf("classes %v, want %v", classes, want)
+	}
+	if store.School != "12345" || store.Package != filepath.Base(newer) {
+		t.Errorf("store school %q package %q, want the newer package", store.School, store.Package)
+	}
+}
+
+// TestImportAgainstState checks rows against what the state store says of
+// each student's current issue.
+func TestImportAgainstState(t *testing.T) {
+	pkg, st := testPackage(t)
+	p0, p1 := string(st[0].PESEL), string(st[1].PESEL)
+	at := func(day, hour int) time.Time {
+		return time.Date(2025, time.September, day, hour, 0, 0, 0, time.FixedZone("CEST", 2*3600))
+	}
+	tests := []struct {
+		name  string
+		issue *Issue // nil: p1 unknown to the store
+		want  []reject.Code
+	}{
+		{"unknown to the store", nil, []reject.Code{reject.CodesNotInPackage}},
+		{"withdrawn or being reissued", &Issue{Sent: false, Packaged: at(10, 1)}, []reject.Code{reject.CodesStale}},
+		{"generated before the reissue", &Issue{Sent: true, Packaged: at(16, 1)}, []reject.Code{reject.CodesStale}},
+		{"generated on the day of packaging", &Issue{Sent: true, Packaged: at(15, 23)}, nil},
+		{"generated after packaging", &Issue{Sent: true, Packaged: at(12, 1)}, nil},
+		{"packaging time unknown", &Issue{Sent: true}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			issues := map[string]Issue{p0: {Sent: true, Packaged: at(15, 20)}}
+			if tc.issue != nil {
+				issues[p1] = *tc.issue
+			}
+			path := codesFile(t, p0+";QR0;CODE0;2025-09-15;;1", p1+";QR1;CODE1;2025-09-15 08:00;;1")
+			store, rej, err := Import(path, []string{pkg}, asOf, 0, issues)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertCodes(t, rej, tc.want...)
+			if n := len(store.Entries); n != 2-len(tc.want) || store.Entries[0].PESEL != p0 {
+				t.Errorf("kept %d entries, want %d", n, 2-len(tc.want))
+			}
+			if len(rej) == 1 && (rej[0].Row != 3 || strings.Contains(rej[0].PESEL+rej[0].Detail, p1) || strings.Contains(rej[0].Detail, "CODE1")) {
+				t.Errorf("rejection %+v", rej[0])
 			}
 		})
 	}
@@ -200,7 +300,7 @@ func TestImportHeaderVariants(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.csv")
 	text := "\uFEFF Wazny_do;PESEL;kod_aktywacyjny;kod_qr;wygenerowano\n;" + string(st[0].PESEL) + ";C;Q;2025-09-15\n"
 	os.WriteFile(path, []byte(text), 0o600)
-	store, rej, err := Import(path, pkg, asOf, 0)
+	store, rej, err := Import(path, []string{pkg}, asOf, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +326,7 @@ func TestUpdateMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, file := range []string{first, second, second} { // the rerun must change nothing
-		in, _, err := Import(file, pkg, asOf, 0)
+		in, _, err := Import(file, []string{pkg}, asOf, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

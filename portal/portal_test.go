@@ -78,7 +78,7 @@ func TestSimulatorRoundTripsThroughImport(t *testing.T) {
 	if st, _ := os.Stat(file); st.Mode().Perm() != 0o600 {
 		t.Errorf("codes file mode %v", st.Mode().Perm())
 	}
-	store, rej, err := codes.Import(file, pkg, asOf, 0)
+	store, rej, err := codes.Import(file, []string{pkg}, asOf, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

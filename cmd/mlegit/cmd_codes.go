@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,18 +22,26 @@ import (
 )
 
 const codesImportLong = `Import the codes file the portal returned (pesel;kod_qr;kod_aktywacyjny;
-wygenerowano;wazny_do[;symulacja]) for an upload package: each row is joined
-with the student's data from the package's manifest and stored in
-OUT/codes/codes.json (0600), which the slips are printed from. Importing again
-is safe: entries are replaced by PESEL, the most recently generated code wins.
+wygenerowano;wazny_do[;symulacja]): each row is joined with the student's data
+from the upload packages' manifests and stored in OUT/codes/codes.json (0600),
+which the slips are printed from. Importing again is safe: entries are
+replaced by PESEL, the most recently generated code wins.
+
+Without --package, rows are joined against every package in OUT/package, so
+codes for an older night's package may arrive after a newer one was written;
+a student sent more than once takes the data of the newest package holding
+them. When the school's state store knows students, a row is used only for a
+student whose current issue was sent (packaged or later) and whose code was
+generated on or after the day that issue was packaged: a code for an earlier,
+since invalidated issue is CODES_STALE, and a student the store does not know
+is CODES_NOT_IN_PACKAGE.
 
 A row that cannot be used is reported with its row number and masked PESEL
 (CODES_PESEL_UNKNOWN, CODES_NOT_IN_PACKAGE, CODES_DUPLICATE,
-CODES_DATE_INVALID, CODES_EXPIRED, CODES_FIELD_MISSING); the other rows are
-imported; they are also written, in Polish, to OUT/codes/odrzucone_kody.csv
-for the secretariat. Codes are never printed or logged.
-
---package defaults to the only package in OUT/package.
+CODES_DATE_INVALID, CODES_EXPIRED, CODES_FIELD_MISSING, CODES_STALE) and is
+not stored; the other rows are imported. The rejected rows are also written,
+in Polish, to OUT/codes/odrzucone_kody.csv for the secretariat. Codes are
+never printed or logged.
 
 Exit codes: 0 every row imported, 3 some rows rejected (the rest imported),
 2 usage/config error, 1 fatal (nothing imported).`
@@ -44,7 +54,7 @@ type codesImportOptions struct {
 
 func (o *codesImportOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.File, "file", "", "codes file from the portal (.csv)")
-	f.StringVar(&o.Package, "package", "", "upload package the codes answer (default: the only one in OUT/package)")
+	f.StringVar(&o.Package, "package", "", "upload package the codes answer (default: every package in OUT/package)")
 	f.String("out", "out", "output folder")
 	f.String("as-of", "", "date expiry is judged on, YYYY-MM-DD (default today)")
 	f.Int("code-lifetime-days", codes.DefaultLifetimeDays, "validity of codes without wazny_do")
@@ -88,13 +98,27 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if err != nil {
 		return err
 	}
-	pkg := opts.Package
-	if pkg == "" {
-		if pkg, err = onlyPackage(cfg.Out); err != nil {
+	pkgs := []string{opts.Package}
+	if opts.Package == "" {
+		if pkgs, err = packagesOldestFirst(cfg.Out); err != nil {
 			return err
 		}
 	}
-	in, rejected, err := codes.Import(opts.File, pkg, asOf, cfg.CodeLifetimeDays)
+	school, _, _ := export.ParsePackageName(filepath.Base(pkgs[len(pkgs)-1]))
+	if school == "" {
+		return usageErrorf("--package %s: not named like an upload package (mlegitymacja-<school>-<YYYYMMDD>.zip)",
+			filepath.Base(pkgs[len(pkgs)-1]))
+	}
+	st, closeState, err := openState(cfg, cfg.Out, school)
+	if err != nil {
+		return err
+	}
+	defer closeState()
+	issues, err := currentIssues(ctx, st)
+	if err != nil {
+		return err
+	}
+	in, rejected, err := codes.Import(opts.File, pkgs, asOf, cfg.CodeLifetimeDays, issues)
 	if err != nil {
 		return err
 	}
@@ -106,7 +130,7 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if err != nil {
 		return err
 	}
-	if err := recordCodes(ctx, cfg, in, runTime(asOf)); err != nil {
+	if err := recordCodes(ctx, st, in, runTime(asOf)); err != nil {
 		return err
 	}
 	rejPath := filepath.Join(filepath.Dir(path), codesRejectsFile)
@@ -125,43 +149,76 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	return nil
 }
 
-// onlyPackage returns the single upload package in OUT/package.
-// onlyPackage returns the newest upload package in OUT/package (by the
-// as-of date in its name): nightly runs leave one per night with news.
 // codesRejectsFile lists, for the secretariat, the rows of the last codes
 // import that were not used (beside codes.json; no codes in it).
 const codesRejectsFile = "odrzucone_kody.csv"
 
-func onlyPackage(out string) (string, error) {
+// sentStates are the states of a student whose current issue went to the
+// portal, so that codes for it may arrive.
+var sentStates = []state.State{state.Packaged, state.CodesReceived, state.SlipPrinted,
+	state.PickedUp, state.Activated, state.Expired}
+
+// packagesOldestFirst returns the upload packages in OUT/package in the
+// order they were written: by the as-of date in their names, then by the
+// same-day number ("-2", "-3"). Files not named like a package are left out.
+func packagesOldestFirst(out string) ([]string, error) {
 	dir := filepath.Join(out, export.PackageDir)
 	found, err := filepath.Glob(filepath.Join(dir, "mlegitymacja-*.zip"))
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("listing upload packages: %w", err)
 	}
-	newest, newestDay := "", time.Time{}
+	type pkg struct {
+		path string
+		day  time.Time
+		seq  int
+	}
+	var pkgs []pkg
 	for _, f := range found {
-		if _, day, ok := export.ParsePackageName(filepath.Base(f)); ok && !day.Before(newestDay) {
-			newest, newestDay = f, day
+		if _, day, ok := export.ParsePackageName(filepath.Base(f)); ok {
+			pkgs = append(pkgs, pkg{f, day, export.PackageSeq(filepath.Base(f))})
 		}
 	}
-	if newest == "" {
-		return "", usageErrorf("no upload package in %s; name one with --package", dir)
+	if len(pkgs) == 0 {
+		return nil, usageErrorf("no upload package in %s; name one with --package", dir)
 	}
-	return newest, nil
+	slices.SortFunc(pkgs, func(a, b pkg) int {
+		return cmp.Or(a.day.Compare(b.day), cmp.Compare(a.seq, b.seq))
+	})
+	paths := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		paths[i] = p.path
+	}
+	return paths, nil
+}
+
+// currentIssues reads from the school's state store, for codes.Import,
+// whether each student's current issue was sent and when it was packaged.
+// It returns nil when the store knows nobody (a package built elsewhere).
+func currentIssues(ctx context.Context, st *state.Store) (map[string]codes.Issue, error) {
+	recs, err := st.Students(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the state store for the codes import: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	issues := make(map[string]codes.Issue, len(recs))
+	for _, r := range recs {
+		var issue codes.Issue
+		if slices.Contains(sentStates, r.State) {
+			issue = codes.Issue{Sent: true, Packaged: r.PackagedAt}
+		}
+		issues[r.PESEL] = issue
+	}
+	return issues, nil
 }
 
 // recordCodes moves the students whose codes arrived to codes_received in
 // the school's state store. Codes for students the store does not hold as
-// sent (unknown, or invalidated since) are kept in the codes file but not
-// recorded.
-func recordCodes(ctx context.Context, cfg *config.Config, in *codes.Store, at time.Time) error {
-	store, closeState, err := openState(cfg, cfg.Out, in.School)
-	if err != nil {
-		return err
-	}
-	defer closeState()
-	sent, err := holding(ctx, store, state.Packaged, state.CodesReceived, state.SlipPrinted,
-		state.PickedUp, state.Activated, state.Expired)
+// sent (a store that knew nobody when the codes were checked) are kept in
+// the codes file but not recorded.
+func recordCodes(ctx context.Context, store *state.Store, in *codes.Store, at time.Time) error {
+	sent, err := holding(ctx, store, sentStates...)
 	if err != nil {
 		return err
 	}

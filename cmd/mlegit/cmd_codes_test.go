@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,37 @@ func TestPortalRoundTrip(t *testing.T) {
 	}
 	if len(store.Entries) != 3 || store.School != "sp7-demo" || store.SchoolName == "" || !store.Entries[0].Simulated {
 		t.Errorf("store %+v", store)
+	}
+}
+
+func TestPackagesOldestFirst(t *testing.T) {
+	out := t.TempDir()
+	dir := filepath.Join(out, export.PackageDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"mlegitymacja-sp7-demo-20260915.zip",
+		"mlegitymacja-sp7-demo-20260915-2.zip",
+		"mlegitymacja-sp7-demo-20260915-10.zip",
+		"mlegitymacja-sp7-demo-20260917.zip",
+	}
+	for _, name := range append(slices.Clone(want), "mlegitymacja-notes.zip", "kopia.zip") {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := packagesOldestFirst(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		got[i] = filepath.Base(got[i])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("packages %v, want %v", got, want)
+	}
+	if _, err := packagesOldestFirst(t.TempDir()); exitCode(err) != exitUsage {
+		t.Errorf("no package: %v, want a usage error", err)
 	}
 }
