@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/report"
+	"github.com/mlegit/mlegit/rules"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/student"
 )
@@ -134,9 +135,9 @@ func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, co
 			accepted[it.PESEL] = v
 			continue
 		}
-		if _, err := pesel.Parse(v.Record.PESEL); err == nil {
-			if _, dup := rejected[v.Record.PESEL]; !dup {
-				rejected[v.Record.PESEL] = string(v.Rejections[0].Code)
+		if p, err := pesel.Parse(rules.CleanPESEL(v.Record.PESEL)); err == nil {
+			if _, dup := rejected[string(p)]; !dup {
+				rejected[string(p)] = string(v.Rejections[0].Code)
 			}
 		}
 	}

@@ -193,6 +193,6 @@ func identity(v *Verdict) student.Student {
 		return v.Student
 	}
 	r := v.Record
-	return student.Student{PESEL: pesel.PESEL(r.PESEL), Surname: r.Surname, FirstName: r.FirstName,
+	return student.Student{PESEL: pesel.PESEL(rules.CleanPESEL(r.PESEL)), Surname: r.Surname, FirstName: r.FirstName,
 		SecondName: r.SecondName, Class: r.Class, File: r.File, Row: r.Row}
 }

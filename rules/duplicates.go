@@ -9,13 +9,13 @@ import "github.com/mlegit/mlegit/roster"
 func Duplicates(rows []roster.Record) []int {
 	count := make(map[string]int, len(rows))
 	for _, r := range rows {
-		if r.PESEL != "" {
-			count[r.PESEL]++
+		if p := CleanPESEL(r.PESEL); p != "" {
+			count[p]++
 		}
 	}
 	var out []int
 	for i, r := range rows {
-		if count[r.PESEL] > 1 {
+		if count[CleanPESEL(r.PESEL)] > 1 {
 			out = append(out, i)
 		}
 	}

@@ -54,7 +54,7 @@ func Reject(r roster.Record, code reject.Code, detail string) reject.Rejection {
 	return reject.Rejection{
 		File:    r.File,
 		Row:     r.Row,
-		PESEL:   pesel.Masked(r.PESEL),
+		PESEL:   pesel.Masked(CleanPESEL(r.PESEL)),
 		Name:    strings.TrimSpace(r.Surname + " " + r.FirstName),
 		Class:   r.Class,
 		Code:    code,
@@ -119,19 +119,43 @@ func ValidName(s string) bool {
 	return letters > 0 && !prevSep
 }
 
+// CleanPESEL removes the spaces and dashes people type inside a PESEL
+// ("112 101 100 89", "11210-110089").
+func CleanPESEL(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func (c *checker) pesel() pesel.PESEL {
-	p, err := pesel.Parse(c.rec.PESEL)
+	raw := CleanPESEL(c.rec.PESEL)
+	p, err := pesel.Parse(raw)
 	switch {
 	case err == nil:
 		return p
+	case errors.Is(err, pesel.ErrLength) && lostLeadingZero(raw):
+		c.add(reject.PESELLength, "10 cyfr — arkusz usunął zero z początku numeru; wpisz PESEL jako tekst")
 	case errors.Is(err, pesel.ErrLength):
-		c.add(reject.PESELLength, fmt.Sprintf("znaków: %d", len([]rune(c.rec.PESEL))))
+		c.add(reject.PESELLength, fmt.Sprintf("znaków: %d", len([]rune(raw))))
 	case errors.Is(err, pesel.ErrChecksum):
 		c.add(reject.PESELChecksum, "")
 	case errors.Is(err, pesel.ErrDate):
 		c.add(reject.PESELBirthdateMismatch, "PESEL zawiera niemożliwą datę urodzenia")
 	}
 	return ""
+}
+
+// lostLeadingZero reports whether a 10-digit value is a valid PESEL once
+// the zero a spreadsheet dropped is put back (students born 2000–2009).
+func lostLeadingZero(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	_, err := pesel.Parse("0" + s)
+	return err == nil
 }
 
 // birthDate returns the roster's date of birth, checking it against the

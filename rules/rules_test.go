@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,31 @@ func TestCheckRejects(t *testing.T) {
 				t.Errorf("codes %v, want %s among them", codes(rej), c.want)
 			}
 		})
+	}
+}
+
+func TestCheckPESELTypedWithSpacesOrDashes(t *testing.T) {
+	for _, typed := range []string{"112 101 100 89", "11210-110089", "11210\u00a0110089"} {
+		r := good()
+		r.PESEL = typed
+		s, rej := Check(r, asOf)
+		if len(rej) != 0 || s.PESEL != "11210110089" {
+			t.Errorf("%q: %v, PESEL %q", typed, codes(rej), s.PESEL)
+		}
+	}
+	a, b := good(), good()
+	b.Row, b.PESEL = 3, "112 101 100 89"
+	if got := Duplicates([]roster.Record{a, b}); len(got) != 2 {
+		t.Errorf("the same PESEL typed two ways is not a duplicate: %v", got)
+	}
+}
+
+func TestCheckPESELThatLostItsLeadingZero(t *testing.T) {
+	r := good()
+	r.PESEL, r.BirthDate = "2270803624", "" // 02270803624 as Excel keeps it
+	_, rej := Check(r, asOf)
+	if len(rej) != 1 || rej[0].Code != reject.PESELLength || !strings.Contains(rej[0].Detail, "zero") {
+		t.Errorf("rejections %+v, want PESEL_LENGTH with a hint about the lost zero", rej)
 	}
 }
 
