@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +34,12 @@ portrait) or 2 (A5 slips on A4 landscape), sorted by class then surname, each
 class on a new page. Each slip carries the QR code and the activation code;
 codes from portal-sim print "WZÓR — NIEWAŻNY" across the slip. All files are
 0600: the slips hold activation codes.
+
+When the school's state store knows students, a slip is printed only for a
+student in codes_received, slip_printed or picked_up whose code answers the
+current issue and is still valid on --as-of: a withdrawn (invalidated),
+expired, activated or reissued student's slip is left out, and what was left
+out is listed with masked PESELs.
 
 Exit codes: 0 slips written, 2 usage/config error, 1 fatal.`
 
@@ -76,13 +86,22 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 			return usageErrorf("--pesel %s: %v", pesel.Masked(p), err)
 		}
 	}
-	written, err := slips.WriteAll(ctx, cfg.Out, store, &slips.Options{
-		SlipsPerPage: cfg.SlipsPerPage, Class: opts.Class, PESEL: opts.PESEL,
-	})
+	asOf, err := parseAsOf(cfg.AsOf)
 	if err != nil {
 		return err
 	}
-	asOf, err := parseAsOf(cfg.AsOf)
+	held, left, err := holdBackSlips(ctx, cfg, store, asOf, opts)
+	if err != nil {
+		return err
+	}
+	printHeld(g.stdout, held)
+	if len(held) > 0 && !left {
+		fmt.Fprintln(g.stdout, "slips: none to print")
+		return nil
+	}
+	written, err := slips.WriteAll(ctx, cfg.Out, store, &slips.Options{
+		SlipsPerPage: cfg.SlipsPerPage, Class: opts.Class, PESEL: opts.PESEL,
+	})
 	if err != nil {
 		return err
 	}
@@ -92,6 +111,90 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 	fmt.Fprintf(g.stdout, "slips: %d in %s; print sheet: %s\n",
 		len(written.Slips), filepath.Join(cfg.Out, "slips"), written.Print)
 	return nil
+}
+
+// printableStates are the states in which a student's slip may be printed.
+var printableStates = []state.State{state.CodesReceived, state.SlipPrinted, state.PickedUp}
+
+// holdBackSlips removes from store the entries selected by --class and
+// --pesel whose slip must not be printed, judged on the school's state
+// store, and returns the masked PESELs it removed by reason and whether a
+// selected entry is left. A state store that knows nobody holds nothing
+// back. The entries outside the selection are left to slips.WriteAll,
+// which skips them.
+func holdBackSlips(ctx context.Context, cfg *config.Config, store *codes.Store, asOf time.Time, opts slipsOptions) (held map[string][]string, left bool, err error) {
+	st, closeState, err := openState(cfg, cfg.Out, store.School)
+	if err != nil {
+		return nil, false, err
+	}
+	defer closeState()
+	list, err := st.Students(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the state store for the slips: %w", err)
+	}
+	if len(list) == 0 {
+		return nil, true, nil
+	}
+	recs := make(map[string]state.Record, len(list))
+	for _, r := range list {
+		recs[r.PESEL] = r
+	}
+	held = map[string][]string{}
+	keep := make([]codes.Entry, 0, len(store.Entries))
+	for _, e := range store.Entries {
+		if (opts.Class == "" || strings.EqualFold(opts.Class, e.Class)) &&
+			(len(opts.PESEL) == 0 || slices.Contains(opts.PESEL, e.PESEL)) {
+			r, known := recs[e.PESEL]
+			if why := slipHold(e, r, known, asOf); why != "" {
+				held[why] = append(held[why], pesel.Masked(e.PESEL))
+				continue
+			}
+			left = true
+		}
+		keep = append(keep, e)
+	}
+	store.Entries = keep
+	return held, left, nil
+}
+
+// slipHold says why e's slip must not be printed, or "" when it may be:
+// r is the student's record in the state store, known whether there is
+// one, asOf the day judged on.
+func slipHold(e codes.Entry, r state.Record, known bool, asOf time.Time) string {
+	switch {
+	case !known:
+		return "not in the state store"
+	case !slices.Contains(printableStates, r.State):
+		return r.State.String()
+	case !(codes.Issue{Sent: true, Packaged: r.PackagedAt}).Answers(e.Generated):
+		return "code of an earlier, invalidated issue"
+	case e.ValidUntil.Before(asOf):
+		return "code no longer valid"
+	}
+	return ""
+}
+
+// maxListed bounds the masked PESELs listed per reason a slip was held back.
+const maxListed = 10
+
+// printHeld lists the held-back slips by reason, with masked PESELs.
+func printHeld(w io.Writer, held map[string][]string) {
+	n := 0
+	for _, ps := range held {
+		n += len(ps)
+	}
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "slips: %d left out, their cards may not be handed out:\n", n)
+	for _, why := range slices.Sorted(maps.Keys(held)) {
+		ps := held[why]
+		more := ""
+		if len(ps) > maxListed {
+			ps, more = ps[:maxListed], fmt.Sprintf(" and %d more", len(ps)-maxListed)
+		}
+		fmt.Fprintf(w, "  %s: %d (%s%s)\n", why, len(held[why]), strings.Join(ps, ", "), more)
+	}
 }
 
 // markPrinted moves the printed students awaiting a slip (codes_received)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/slips"
+	"github.com/mlegit/mlegit/state"
 )
 
 // TestSlipsPickupRegister prints slips from a codes store, records a
@@ -75,6 +77,94 @@ func TestSlipsPickupRegister(t *testing.T) {
 				} else if fi.Mode().Perm() != 0o600 {
 					t.Errorf("%s: mode %v, want 0600", f, fi.Mode().Perm())
 				}
+			}
+		})
+	}
+}
+
+// TestSlipsLeaveOutWithdrawnCards prints the slips of a school after one
+// student's card was withdrawn on a parent's request: that student's slip
+// is not printed and is listed, masked, as left out; the others are.
+func TestSlipsLeaveOutWithdrawnCards(t *testing.T) {
+	const withdrawn = "17271712844" // Kowalczyk Zuzanna, 2a
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	codesCSV := filepath.Join(t.TempDir(), "kody.csv")
+	for _, args := range [][]string{
+		{"portal-sim", "--package", filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip"), "--out", codesCSV, "--as-of", "2026-09-16"},
+		{"codes", "import", "--file", codesCSV, "--out", out, "--as-of", "2026-09-16"},
+		{"invalidate", "--out", out, "--pesel", withdrawn, "--reason", "parent-request", "--as-of", "2026-09-17"},
+	} {
+		if code, _, e := mlegit(t, args...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s", args[0], code, e)
+		}
+	}
+	store, err := codes.Load(codes.StorePath(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := mlegit(t, "slips", "--out", out, "--as-of", "2026-09-17")
+	if code != exitOK {
+		t.Fatalf("slips: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "1 left out") || !strings.Contains(stdout, "invalidated: 1 (1727*****44)") {
+		t.Errorf("stdout does not list the withdrawn card:\n%s", stdout)
+	}
+	if m := fullPESEL.FindString(stdout + stderr); m != "" {
+		t.Errorf("full PESEL %s printed", pesel.Masked(m))
+	}
+	for _, e := range store.Entries {
+		path := filepath.Join(out, "slips", slips.SafeName(e.Class), slips.FileName(e))
+		_, err := os.Stat(path)
+		if e.PESEL == withdrawn && !os.IsNotExist(err) {
+			t.Errorf("slip of the withdrawn card printed: %v", err)
+		}
+		if e.PESEL != withdrawn && err != nil {
+			t.Errorf("slip of %s missing: %v", pesel.Masked(e.PESEL), err)
+		}
+	}
+	if st, _ := storeState(t, out, withdrawn); st != state.Invalidated {
+		t.Errorf("withdrawn student now %s", st)
+	}
+
+	// Printing only the withdrawn student prints nothing, and says so.
+	code, stdout, _ = mlegit(t, "slips", "--out", out, "--pesel", withdrawn, "--as-of", "2026-09-17")
+	if code != exitOK || !strings.Contains(stdout, "none to print") {
+		t.Errorf("slips --pesel of the withdrawn card: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestSlipHold(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 9, d, 0, 0, 0, 0, time.UTC) }
+	packaged := time.Date(2026, 9, 15, 22, 30, 0, 0, time.FixedZone("CEST", 2*3600))
+	e := codes.Entry{PESEL: "17271712844", Generated: day(16), ValidUntil: day(30)}
+	tests := []struct {
+		name  string
+		state state.State
+		known bool
+		entry codes.Entry
+		asOf  time.Time
+		want  string
+	}{
+		{"codes received", state.CodesReceived, true, e, day(17), ""},
+		{"reprint", state.SlipPrinted, true, e, day(17), ""},
+		{"picked up", state.PickedUp, true, e, day(17), ""},
+		{"last valid day", state.CodesReceived, true, e, day(30), ""},
+		{"generated the day it was packaged", state.CodesReceived, true, codes.Entry{Generated: day(15), ValidUntil: day(30)}, day(17), ""},
+		{"withdrawn", state.Invalidated, true, e, day(17), "invalidated"},
+		{"expired", state.Expired, true, e, day(17), "expired"},
+		{"activated", state.Activated, true, e, day(17), "activated"},
+		{"reissued, awaiting new codes", state.Packaged, true, e, day(17), "packaged"},
+		{"unknown", 0, false, e, day(17), "not in the state store"},
+		{"code of the earlier issue", state.CodesReceived, true, codes.Entry{Generated: day(14), ValidUntil: day(30)}, day(17), "code of an earlier, invalidated issue"},
+		{"code past its validity", state.CodesReceived, true, e, day(31), "code no longer valid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := state.Record{State: tc.state, PackagedAt: packaged}
+			if got := slipHold(tc.entry, r, tc.known, tc.asOf); got != tc.want {
+				t.Errorf("slipHold = %q, want %q", got, tc.want)
 			}
 		})
 	}
