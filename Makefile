@@ -20,7 +20,7 @@ run: build
 	./$(BIN) verify --package $(OUT)/package/*.zip
 	./$(BIN) portal-sim --package $(OUT)/package/*.zip --out $(OUT)/kody-z-portalu.csv --as-of $(AS_OF)
 	./$(BIN) codes import --file $(OUT)/kody-z-portalu.csv --out $(OUT) --as-of $(AS_OF)
-	./$(BIN) slips --out $(OUT)
+	./$(BIN) slips --out $(OUT) --as-of $(AS_OF)
 	@echo "Reports: $(OUT)/summary.json $(OUT)/odrzuceni.csv $(OUT)/odrzuceni.xlsx"
 	@echo "Slips:   $(OUT)/slips/wszystkie.pdf"
 
