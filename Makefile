@@ -1,6 +1,6 @@
 # mlegit — two commands on a fresh machine with Go: `make run`, `make test`.
 GO      ?= go
-BIN     := bin/mlegit
+BIN     ?= ./bin/mlegit
 OUT     ?= out
 AS_OF   ?= 2026-09-15
 
@@ -14,13 +14,13 @@ build:
 # students rejected" — expected here, the samples hold one of each problem.
 run: build
 	@rm -rf $(OUT)
-	./$(BIN) run --roster samples/roster/uczniowie.xlsx --photos samples/photos \
+	$(BIN) run --roster samples/roster/uczniowie.xlsx --photos samples/photos \
 		--out $(OUT) --as-of $(AS_OF) ; code=$$?; \
 		if [ $$code -ne 0 ] && [ $$code -ne 3 ]; then exit $$code; fi
-	./$(BIN) verify --package $(OUT)/package/*.zip
-	./$(BIN) portal-sim --package $(OUT)/package/*.zip --out $(OUT)/kody-z-portalu.csv --as-of $(AS_OF)
-	./$(BIN) codes import --file $(OUT)/kody-z-portalu.csv --out $(OUT) --as-of $(AS_OF)
-	./$(BIN) slips --out $(OUT) --as-of $(AS_OF)
+	$(BIN) verify --package $(OUT)/package/*.zip
+	$(BIN) portal-sim --package $(OUT)/package/*.zip --out $(OUT)/kody-z-portalu.csv --as-of $(AS_OF)
+	$(BIN) codes import --file $(OUT)/kody-z-portalu.csv --out $(OUT) --as-of $(AS_OF)
+	$(BIN) slips --out $(OUT) --as-of $(AS_OF)
 	@echo "Reports: $(OUT)/summary.json $(OUT)/odrzuceni.csv $(OUT)/odrzuceni.xlsx"
 	@echo "Slips:   $(OUT)/slips/wszystkie.pdf"
 
