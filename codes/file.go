@@ -26,12 +26,8 @@ const (
 // is configured.
 const DefaultLifetimeDays = 30
 
-// dateLayouts are the forms of wygenerowano and wazny_do, date-only first
-// (the first two are the ones written): RRRR-MM-DD as specified, and
-// DD.MM.RRRR as a Polish spreadsheet shows a date once someone saves the
-// file from it.
-var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05",
-	"02.01.2006", "02.01.2006 15:04", "02.01.2006 15:04:05"}
+// dateLayouts are the forms of wygenerowano and wazny_do, date-only first.
+var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05"}
 
 // Row is one line of a codes file.
 type Row struct {

@@ -364,21 +364,3 @@ func TestMergeOtherSchool(t *testing.T) {
 		t.Error("stores of two schools merged")
 	}
 }
-
-func TestParseTimePolishSpreadsheetDates(t *testing.T) {
-	for in, want := range map[string]string{
-		"15.09.2026":       "2026-09-15 00:00",
-		"15.09.2026 08:30": "2026-09-15 08:30",
-		"2026-09-15":       "2026-09-15 00:00",
-	} {
-		got, err := parseTime(in)
-		if err != nil || got.Format("2006-01-02 15:04") != want {
-			t.Errorf("parseTime(%q) = %v, %v; want %s", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"15/09/2026", "2026.09.15", "31.02.2026"} {
-		if _, err := parseTime(bad); err == nil {
-			t.Errorf("parseTime(%q) accepted", bad)
-		}
-	}
-}
