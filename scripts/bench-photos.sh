@@ -25,6 +25,17 @@ WORKERS=${BENCH_WORKERS:-2}
 ROUNDS=${BENCH_ROUNDS:-1}
 QUALITY=95 # what the mobywatel profile picks when the byte limit allows
 
+# Install what is missing when we may (root with apt-get): time for peak RSS,
+# and the tools compared against. Without network or rights, go on with what
+# is there.
+missing=""
+[ -x /usr/bin/time ] || missing="$missing time"
+command -v vipsthumbnail >/dev/null 2>&1 || missing="$missing libvips-tools"
+command -v magick >/dev/null 2>&1 || [ -x /usr/bin/convert ] || missing="$missing imagemagick"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "bench-photos: installing$missing..."
+	timeout 300 sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing" >/dev/null 2>&1 || true
+fi
 if [ ! -x /usr/bin/time ]; then
 	echo "bench-photos: /usr/bin/time missing (apt-get install time)" >&2
 	exit 2
