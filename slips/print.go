@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -277,8 +278,53 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 	}); err != nil {
 		return Written{}, err
 	}
+	if res.Print == filepath.Join(dir, PrintFile) {
+		// A full print run: slips of students no longer printed (card
+		// withdrawn, code expired, moved class) must not stay behind with
+		// their activation codes.
+		if err := removeStale(dir, res.Slips); err != nil {
+			return Written{}, err
+		}
+	}
 	slog.Info("slips written", "slips", len(res.Slips), "print", res.Print)
 	return res, nil
+}
+
+// removeStale deletes the per-student slips under dir/<class>/ that are not
+// in keep, and class folders left empty.
+func removeStale(dir string, keep []string) error {
+	kept := make(map[string]bool, len(keep))
+	for _, p := range keep {
+		kept[p] = true
+	}
+	classes, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("listing slips: %w", err)
+	}
+	for _, c := range classes {
+		if !c.IsDir() {
+			continue
+		}
+		cdir := filepath.Join(dir, c.Name())
+		files, err := os.ReadDir(cdir)
+		if err != nil {
+			return fmt.Errorf("listing slips: %w", err)
+		}
+		left := len(files)
+		for _, f := range files {
+			p := filepath.Join(cdir, f.Name())
+			if f.Type().IsRegular() && strings.HasSuffix(f.Name(), ".pdf") && !kept[p] {
+				if err := os.Remove(p); err != nil {
+					return fmt.Errorf("removing a stale slip: %w", err)
+				}
+				left--
+			}
+		}
+		if left == 0 {
+			os.Remove(cdir)
+		}
+	}
+	return nil
 }
 
 // slipPaths names each entry's file, suffixing collisions within a class.
