@@ -70,7 +70,7 @@ func runPhotos(ctx context.Context, opts photosOptions, g *globalOptions, cmd *c
 	}
 	g.log.Info("photos normalised", "profile", cfg.Profile, "found", rep.Total,
 		"written", rep.Written, "rejected", len(rep.Rejected))
-	fmt.Fprintf(g.stdout, "Zdjęcia: %d, zapisane: %d, odrzucone: %d; raport: %s\n",
+	fmt.Fprintf(g.stdout, "photos: %d, written: %d, rejected: %d; report: %s\n",
 		rep.Total, rep.Written, len(rep.Rejected), rep.ReportPath)
 	if len(rep.Rejected) > 0 {
 		return &exitError{code: exitRejected, err: fmt.Errorf("%d photos rejected", len(rep.Rejected))}

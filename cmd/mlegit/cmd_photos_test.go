@@ -41,7 +41,7 @@ func TestPhotosCommand(t *testing.T) {
 	if code != exitRejected {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitRejected, stderr)
 	}
-	if !strings.Contains(stdout, "Zdjęcia: 2, zapisane: 1, odrzucone: 1") {
+	if !strings.Contains(stdout, "photos: 2, written: 1, rejected: 1") {
 		t.Errorf("stdout %q", stdout)
 	}
 	cfg, err := readJPEGConfig(filepath.Join(out, "Jan Nowak 1a.jpg"))
