@@ -393,3 +393,32 @@ func TestRunWarnsAboutPhotosInSubfolders(t *testing.T) {
 	}
 	t.Error("no warning about the subfolder")
 }
+
+func TestRunUserProfileFromConfig(t *testing.T) {
+	roster, photos, out := school(t)
+	config := func(profiles string) string {
+		p := filepath.Join(t.TempDir(), "c.yaml")
+		os.WriteFile(p, []byte("school: sp7-demo\nprofiles:\n"+profiles), 0o600)
+		return p
+	}
+	good := config("  duze:\n    aspect_w: 4\n    aspect_h: 5\n    min_width: 480\n    min_height: 600\n" +
+		"    width: 1440\n    height: 1800\n    max_bytes: 1000000\n")
+	bad := config("  zle:\n    aspect_w: 4\n    aspect_h: 5\n    width: 100\n    height: 900\n")
+	run1 := func(cfg, profile, out string) int {
+		var o, e bytes.Buffer
+		return run(context.Background(), []string{"--config", cfg, "run", "--roster", roster, "--photos", photos,
+			"--out", out, "--as-of", "2026-09-15", "--profile", profile}, &o, &e)
+	}
+	if code := run1(good, "duze", out); code != exitRejected {
+		t.Fatalf("exit %d with a user profile", code)
+	}
+	if s := readSummary(t, out); s.Profile != "duze" || s.Accepted == 0 {
+		t.Errorf("summary profile %q, accepted %d", s.Profile, s.Accepted)
+	}
+	if code := run1(bad, "zle", filepath.Join(t.TempDir(), "o")); code != exitUsage {
+		t.Errorf("a profile whose size contradicts its aspect: exit %d, want %d", code, exitUsage)
+	}
+	if code := run1(good, "brak", filepath.Join(t.TempDir(), "o")); code != exitUsage {
+		t.Errorf("an unknown profile: exit %d, want %d", code, exitUsage)
+	}
+}
