@@ -26,7 +26,6 @@ func photoStage(ctx context.Context, cfg Config, in <-chan *Verdict, out chan<- 
 		batch = append(batch, v)
 	}
 	if cfg.Photos != nil {
-		cfg.Progress.Stage("photos", countAccepted(batch))
 		return cfg.Photos.Run(ctx, batch, out)
 	}
 	defer close(out)
@@ -42,16 +41,6 @@ func sendAll(ctx context.Context, out chan<- *Verdict, vs []*Verdict) error {
 		}
 	}
 	return nil
-}
-
-func countAccepted(vs []*Verdict) int {
-	n := 0
-	for _, v := range vs {
-		if v.Accepted() {
-			n++
-		}
-	}
-	return n
 }
 
 // Photos is the photo stage: it matches the files in SourceDir to the
@@ -128,6 +117,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 			ready = append(ready, v)
 		}
 	}
+	prog.Stage("photos", len(jobs))
 	if err := sendAll(ctx, out, ready); err != nil {
 		return rep, err
 	}

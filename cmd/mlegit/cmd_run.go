@@ -147,6 +147,7 @@ func (e *schoolEnv) runSchool(ctx context.Context, s district.School, progress b
 		bar := newProgressBar(e.g.stderr)
 		defer bar.finish()
 		pc.Progress = bar
+		pc.Log = e.g.quietForProgress().With("school", s.ID)
 	}
 	photoDir := filepath.Join(s.Out, "photos")
 	store, closeState, err := openState(e.cfg, s.Out, s.ID)

@@ -18,6 +18,7 @@ import (
 type globalOptions struct {
 	configFile string
 	logLevel   string
+	level      slog.Level // parsed logLevel
 	stdout     io.Writer
 	stderr     io.Writer
 	log        *slog.Logger
@@ -87,9 +88,17 @@ func (g *globalOptions) setupLog() error {
 	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
 		return usageErrorf("--log-level: %v", err)
 	}
+	g.level = lvl
 	g.log = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
 	slog.SetDefault(g.log)
 	return nil
+}
+
+// quietForProgress returns the logger to use while a progress bar is on
+// the terminal: info lines would break the bar, so only warnings and
+// errors are shown (unless a stricter level was asked for).
+func (g *globalOptions) quietForProgress() *slog.Logger {
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: max(g.level, slog.LevelWarn)}))
 }
 
 // loadConfig reads the configuration with the command's flags on top.
