@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlegit/mlegit/district"
+	"github.com/mlegit/mlegit/report"
 )
 
 type mergeOptions struct {
@@ -63,9 +64,33 @@ func runMerge(_ context.Context, opts mergeOptions, g *globalOptions, files []st
 	if err := writeDistrict(opts.out, "", merged, acc); err != nil {
 		return err
 	}
+	flagMergedSchools(g, merged, acc)
 	fmt.Fprintf(g.stdout, "merged %d shards: %d schools (%d failed), %d PESELs in several schools\n",
 		len(parts), len(merged.Schools), merged.Failed, len(merged.CrossSchool))
 	return districtExit(merged)
+}
+
+// flagMergedSchools adds the cross-school findings that only the merge can
+// see (PESELs shared by schools of different shards) to each school's
+// reports, where its output folder is reachable from here. A school whose
+// folder is not (another host's disk) is named in a warning.
+func flagMergedSchools(g *globalOptions, merged *district.Summary, acc district.Accepted) {
+	where := crossSchool(acc)
+	for _, sr := range merged.Schools {
+		if sr.Status == district.StatusFailed || sr.Out == "" {
+			continue
+		}
+		var sum report.Summary
+		if err := readJSON(filepath.Join(sr.Out, report.SummaryFile), &sum); err != nil {
+			g.log.Warn("school reports not reachable; cross-school findings only in the district summary", "school", sr.School, "err", err)
+			continue
+		}
+		if addCrossSchoolFlags(&sum, sr.School, where, nil) {
+			if err := report.Write(sr.Out, &sum); err != nil {
+				g.log.Warn("could not update school reports", "school", sr.School, "err", err)
+			}
+		}
+	}
 }
 
 func readJSON(path string, v any) error {

@@ -13,10 +13,12 @@ import (
 
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/district"
+	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/pipeline"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/student"
 )
 
 // District output files; with --shard i/n they carry a "-<i>of<n>" suffix
@@ -108,44 +110,87 @@ type schoolDone struct {
 }
 
 // flagCrossSchool adds PESEL_IN_OTHER_SCHOOL to the reports of every school
-// that accepted a PESEL another school of the run accepted too, naming the
+// of this run that accepted a PESEL another school accepted too, naming the
 // other schools, so that each secretariat sees the likely transfer. The
 // students stay accepted: which school is right is for people to settle.
 func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
+	where := crossSchool(acc)
+	for school, d := range done {
+		byPESEL := map[string]student.Student{}
+		for _, st := range d.res.Accepted {
+			byPESEL[string(st.PESEL)] = st
+		}
+		if addCrossSchoolFlags(&d.res.Summary, school, where, byPESEL) {
+			if err := report.Write(d.out, &d.res.Summary); err != nil {
+				return fmt.Errorf("school %s: %w", school, err)
+			}
+		}
+	}
+	return nil
+}
+
+// crossSchool maps each PESEL accepted in more than one school to those
+// schools, sorted.
+func crossSchool(acc district.Accepted) map[string][]string {
 	where := map[string][]string{}
 	for school, ps := range acc {
 		for _, p := range ps {
 			where[p] = append(where[p], school)
 		}
 	}
-	touched := map[string]bool{}
 	for p, schools := range where {
 		if len(schools) < 2 {
+			delete(where, p)
 			continue
 		}
 		sort.Strings(schools)
-		for _, school := range schools {
-			d := done[school]
-			for _, st := range d.res.Accepted {
-				if string(st.PESEL) != p {
-					continue
-				}
-				others := slices.DeleteFunc(slices.Clone(schools), func(x string) bool { return x == school })
-				code := reject.PESELInOtherSchool
-				d.res.Summary.Rejections = append(d.res.Summary.Rejections, reject.Rejection{
-					File: st.File, Row: st.Row, PESEL: st.PESEL.Masked(), Name: st.Surname + " " + st.FirstName,
-					Class: st.Class, Code: code, Message: code.Message(), Detail: "także w: " + strings.Join(others, ", ")})
-				touched[school] = true
-			}
-		}
 	}
-	for school := range touched {
-		d := done[school]
-		if err := report.Write(d.out, &d.res.Summary); err != nil {
-			return fmt.Errorf("school %s: %w", school, err)
+	return where
+}
+
+// addCrossSchoolFlags puts into a school's summary one PESEL_IN_OTHER_SCHOOL
+// line per PESEL it shares with other schools, naming them all; a line an
+// earlier run or merge added for the same PESEL is replaced (a merge of
+// shards knows more schools), so merging again changes nothing. students
+// gives the name and class where known, else the earlier line's are kept.
+// It reports whether the summary changed.
+func addCrossSchoolFlags(sum *report.Summary, school string, where map[string][]string, students map[string]student.Student) bool {
+	code := reject.PESELInOtherSchool
+	earlier := map[string]reject.Rejection{}
+	kept := sum.Rejections[:0:0]
+	for _, r := range sum.Rejections {
+		if r.Code == code {
+			earlier[r.PESEL] = r
+			continue
 		}
+		kept = append(kept, r)
 	}
-	return nil
+	changed := false
+	var flags []reject.Rejection
+	for p, schools := range where {
+		if !slices.Contains(schools, school) {
+			continue
+		}
+		others := slices.DeleteFunc(slices.Clone(schools), func(x string) bool { return x == school })
+		r := reject.Rejection{PESEL: pesel.Masked(p), Code: code, Message: code.Message(),
+			Detail: "także w: " + strings.Join(others, ", ")}
+		if st, ok := students[p]; ok {
+			r.File, r.Row, r.Name, r.Class = st.File, st.Row, st.Surname+" "+st.FirstName, st.Class
+		} else if e, ok := earlier[r.PESEL]; ok {
+			r.File, r.Row, r.Name, r.Class = e.File, e.Row, e.Name, e.Class
+		}
+		if e, ok := earlier[r.PESEL]; !ok || e != r {
+			changed = true
+		}
+		delete(earlier, r.PESEL)
+		flags = append(flags, r)
+	}
+	// Flags for PESELs this call knows nothing about stay as they were.
+	for _, e := range earlier {
+		flags = append(flags, e)
+	}
+	sum.Rejections = append(kept, flags...)
+	return changed
 }
 
 // districtExit maps a district summary to the run's exit code.

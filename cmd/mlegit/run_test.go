@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -373,6 +374,34 @@ func TestRunShardsThenMergeEqualsWholeDistrict(t *testing.T) {
 	}
 	if n := len(merged["schools"].([]any)); n != 5 {
 		t.Errorf("%d schools merged, want 5", n)
+	}
+	// Each school's report names all four others once the shards are merged,
+	// one line per PESEL; merging again changes nothing.
+	checkFlags := func() string {
+		t.Helper()
+		var all string
+		for _, id := range []string{"sp1", "sp2", "sp3", "sp4", "sp5"} {
+			var s report.Summary
+			readJSON(filepath.Join(shards, id, "summary.json"), &s)
+			var flags []string
+			for _, r := range s.Rejections {
+				if r.Code == "PESEL_IN_OTHER_SCHOOL" {
+					flags = append(flags, r.PESEL+" "+r.Detail)
+				}
+			}
+			if len(flags) != s.Accepted || len(flags) == 0 || strings.Count(flags[0], "sp") != 4 {
+				t.Errorf("%s: %d flags for %d accepted, first %q", id, len(flags), s.Accepted, flags)
+			}
+			sort.Strings(flags)
+			all += strings.Join(flags, ";")
+		}
+		return all
+	}
+	first := checkFlags()
+	run(context.Background(), []string{"merge-summaries", "--out", filepath.Join(dir, "merged"),
+		filepath.Join(shards, "district-summary-0of2.json"), filepath.Join(shards, "district-summary-1of2.json")}, &o, &e)
+	if again := checkFlags(); again != first {
+		t.Error("merging again changed the schools' reports")
 	}
 	// Overlapping shards are refused.
 	code = run(context.Background(), []string{"merge-summaries", "--out", filepath.Join(dir, "bad"),
