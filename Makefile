@@ -37,8 +37,16 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	bash scripts/bench-photos.sh
 
+# Every fuzz test in turn, FUZZTIME each (they read untrusted bytes:
+# rosters, photos, EXIF, zip entries).
+FUZZTIME ?= 20s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./pesel
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pesel
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./roster
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./photos/jpegscale
+	$(GO) test -run '^$$' -fuzz '^FuzzOrientation$$' -fuzztime $(FUZZTIME) ./photos
+	$(GO) test -run '^$$' -fuzz '^FuzzScanJPEGHeader$$' -fuzztime $(FUZZTIME) ./export
+	$(GO) test -run '^$$' -fuzz '^FuzzSafeEntryName$$' -fuzztime $(FUZZTIME) ./export
 
 samples:
 	$(GO) run ./samples/gen
