@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -78,6 +79,12 @@ func runPickup(ctx context.Context, opts pickupOptions, g *globalOptions, flags 
 	}
 	if err := recordPickupState(ctx, cfg, store.School, pk); err != nil {
 		return err
+	}
+	for _, e := range store.Entries {
+		if e.PESEL == pk.PESEL && !e.ValidUntil.IsZero() && e.ValidUntil.Before(date) {
+			fmt.Fprintf(g.stdout, "warning: this slip's code expired on %s; it cannot be activated any more (the next nightly run reissues the card)\n",
+				e.ValidUntil.Format(time.DateOnly))
+		}
 	}
 	fmt.Fprintf(g.stdout, "pickup recorded: PESEL %s, %s, %s\n",
 		pesel.Masked(opts.PESEL), date.Format("02.01.2006"), register.PickupsPath(cfg.Out))

@@ -53,6 +53,7 @@ func TestSlipsPickupRegister(t *testing.T) {
 			[]string{"register/odbiory.json"}},
 		{"pickup again", []string{"pickup", "--out", out, "--pesel", ps[0], "--by", "Anna"}, exitUsage, nil},
 		{"pickup, no --by", []string{"pickup", "--out", out, "--pesel", ps[1]}, exitUsage, nil},
+		{"pickup after the code expired", []string{"pickup", "--out", out, "--pesel", ps[1], "--by", "Jan Nowak (ojciec)", "--date", "2026-10-01"}, exitOK, nil},
 		{"register", []string{"register", "--out", out, "--as-of", "2026-09-20"}, exitOK,
 			[]string{"register/rejestr.xlsx", "register/rejestr.pdf"}},
 	}
@@ -61,6 +62,9 @@ func TestSlipsPickupRegister(t *testing.T) {
 			code, stdout, stderr := mlegit(t, s.args...)
 			if code != s.want {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, s.want, stdout, stderr)
+			}
+			if expired := strings.Contains(s.name, "expired"); expired != strings.Contains(stdout, "code expired on 2026-09-29") {
+				t.Errorf("expiry warning shown: %v, want %v\n%s", !expired, expired, stdout)
 			}
 			if m := fullPESEL.FindString(stdout + stderr); m != "" {
 				t.Errorf("full PESEL %s printed", pesel.Masked(m))
