@@ -171,21 +171,30 @@ func (s *Summary) finish(acc Accepted) {
 	s.CrossSchool = CrossSchools(acc)
 }
 
-// CrossSchools lists the PESELs accepted in more than one school, masked,
-// each with the schools that accepted it, in a stable order.
-func CrossSchools(acc Accepted) []CrossSchool {
+// Shared maps each PESEL accepted in more than one school to those
+// schools, sorted. The PESELs are full: keep the result in memory.
+func Shared(acc Accepted) map[string][]string {
 	where := map[string][]string{}
 	for school, ps := range acc {
 		for _, p := range ps {
 			where[p] = append(where[p], school)
 		}
 	}
-	out := []CrossSchool{}
 	for p, schools := range where {
 		if len(schools) < 2 {
+			delete(where, p)
 			continue
 		}
 		sort.Strings(schools)
+	}
+	return where
+}
+
+// CrossSchools lists the PESELs accepted in more than one school, masked,
+// each with the schools that accepted it, in a stable order.
+func CrossSchools(acc Accepted) []CrossSchool {
+	out := []CrossSchool{}
+	for p, schools := range Shared(acc) {
 		out = append(out, CrossSchool{PESEL: pesel.Masked(p), Code: reject.PESELInOtherSchool,
 			Message: reject.PESELInOtherSchool.Message(), Schools: schools})
 	}

@@ -75,7 +75,7 @@ func runMerge(_ context.Context, opts mergeOptions, g *globalOptions, files []st
 // reports, where its output folder is reachable from here. A school whose
 // folder is not (another host's disk) is named in a warning.
 func flagMergedSchools(g *globalOptions, merged *district.Summary, acc district.Accepted) {
-	where := crossSchool(acc)
+	where := district.Shared(acc)
 	for _, sr := range merged.Schools {
 		if sr.Status == district.StatusFailed || sr.Out == "" {
 			continue

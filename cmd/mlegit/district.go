@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -114,7 +113,7 @@ type schoolDone struct {
 // other schools, so that each secretariat sees the likely transfer. The
 // students stay accepted: which school is right is for people to settle.
 func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
-	where := crossSchool(acc)
+	where := district.Shared(acc)
 	for school, d := range done {
 		byPESEL := map[string]student.Student{}
 		for _, st := range d.res.Accepted {
@@ -127,25 +126,6 @@ func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
 		}
 	}
 	return nil
-}
-
-// crossSchool maps each PESEL accepted in more than one school to those
-// schools, sorted.
-func crossSchool(acc district.Accepted) map[string][]string {
-	where := map[string][]string{}
-	for school, ps := range acc {
-		for _, p := range ps {
-			where[p] = append(where[p], school)
-		}
-	}
-	for p, schools := range where {
-		if len(schools) < 2 {
-			delete(where, p)
-			continue
-		}
-		sort.Strings(schools)
-	}
-	return where
 }
 
 // addCrossSchoolFlags puts into a school's summary one PESEL_IN_OTHER_SCHOOL
