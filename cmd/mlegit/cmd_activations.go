@@ -61,7 +61,7 @@ func runCodesActivations(ctx context.Context, opts activationsOptions, g *global
 	if opts.File == "" {
 		return usageErrorf("--file is required")
 	}
-	cfg, _, err := g.loadConfig(cmd)
+	cfg, _, err := g.loadConfig(cmd.Flags())
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mlegit/mlegit/codes"
-	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/export"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
@@ -90,7 +89,7 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if opts.File == "" {
 		return usageErrorf("--file is required")
 	}
-	cfg, _, err := config.Load(g.configFile, flags.Changed("config"), flags)
+	cfg, _, err := g.loadConfig(flags)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func runPhotos(ctx context.Context, opts photosOptions, g *globalOptions, cmd *c
 	if opts.In == "" {
 		return usageErrorf("--in is required")
 	}
-	cfg, v, err := g.loadConfig(cmd)
+	cfg, v, err := g.loadConfig(cmd.Flags())
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func newProfilesCommand(g *globalOptions) *cobra.Command {
 }
 
 func runProfiles(_ context.Context, opts profilesOptions, g *globalOptions, cmd *cobra.Command) error {
-	cfg, v, err := g.loadConfig(cmd)
+	cfg, v, err := g.loadConfig(cmd.Flags())
 	if err != nil {
 		return err
 	}

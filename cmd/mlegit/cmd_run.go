@@ -72,7 +72,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 }
 
 func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.Command) error {
-	cfg, v, err := g.loadConfig(cmd)
+	cfg, v, err := g.loadConfig(cmd.Flags())
 	if err != nil {
 		return err
 	}

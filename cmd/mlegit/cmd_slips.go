@@ -221,7 +221,7 @@ func markPrinted(ctx context.Context, cfg *config.Config, school string, printed
 // loadCodesStore loads the configuration and the codes store: file, or
 // OUT/codes/codes.json when file is empty.
 func loadCodesStore(g *globalOptions, flags *pflag.FlagSet, file string) (*config.Config, *codes.Store, error) {
-	cfg, _, err := config.Load(g.configFile, flags.Changed("config"), flags)
+	cfg, _, err := g.loadConfig(flags)
 	if err != nil {
 		return nil, nil, err
 	}

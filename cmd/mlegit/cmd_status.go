@@ -85,7 +85,7 @@ func runStatus(ctx context.Context, g *globalOptions, cmd *cobra.Command) error 
 // store yet is a usage error, so that a mistyped --school or --out does
 // not create an empty store.
 func storeConfig(g *globalOptions, cmd *cobra.Command) (*config.Config, time.Time, error) {
-	cfg, _, err := g.loadConfig(cmd)
+	cfg, _, err := g.loadConfig(cmd.Flags())
 	if err != nil {
 		return nil, time.Time{}, err
 	}

@@ -75,7 +75,7 @@ func runVerify(_ context.Context, opts verifyOptions, g *globalOptions, flags *p
 // packageLimits loads the configuration and returns it with the photo
 // limits of its profile.
 func (g *globalOptions) packageLimits(flags *pflag.FlagSet) (*config.Config, export.PhotoLimits, error) {
-	cfg, v, err := config.Load(g.configFile, flags.Changed("config"), flags)
+	cfg, v, err := g.loadConfig(flags)
 	if err != nil {
 		return nil, export.PhotoLimits{}, err
 	}

@@ -102,9 +102,8 @@ func (g *globalOptions) quietForProgress() *slog.Logger {
 }
 
 // loadConfig reads the configuration with the command's flags on top.
-func (g *globalOptions) loadConfig(cmd *cobra.Command) (*config.Config, *viper.Viper, error) {
-	explicit := cmd.Flags().Changed("config")
-	return config.Load(g.configFile, explicit, cmd.Flags())
+func (g *globalOptions) loadConfig(flags *pflag.FlagSet) (*config.Config, *viper.Viper, error) {
+	return config.Load(g.configFile, flags.Changed("config"), flags)
 }
 
 // parseAsOf reads --as-of (YYYY-MM-DD); empty means today.
