@@ -23,12 +23,5 @@ func validate(ctx context.Context, asOf time.Time, in <-chan roster.Record, out 
 	for _, i := range rules.Duplicates(recs) {
 		all[i].Rejections = append(all[i].Rejections, rules.Reject(recs[i], reject.DuplicatePESEL, ""))
 	}
-	for _, v := range all {
-		select {
-		case out <- v:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
+	return sendAll(ctx, out, all)
 }
