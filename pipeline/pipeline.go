@@ -165,10 +165,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	if res.RostersRead == 0 {
-		// Nothing to work on: the previous night's reports and state stay
-		// as they are rather than being replaced by empty ones.
+		// Nothing to work on: the previous night's summary and state stay
+		// as they are rather than being replaced by empty ones, but the
+		// secretariat's reports say in Polish why no file could be used.
 		for _, f := range res.Summary.Files {
 			cfg.Log.Error("roster file failed", "file", f.File, "err", f.Error)
+		}
+		if err := report.WriteRejections(cfg.OutDir, fileRejections(res.Summary.Files)); err != nil {
+			return nil, fmt.Errorf("writing reports: %w", err)
 		}
 		return res, ErrNoRoster
 	}

@@ -45,8 +45,13 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 // polishFileError explains a roster file failure to the secretariat.
 func polishFileError(err error) string {
 	var mc *roster.MissingColumnsError
-	if errors.As(err, &mc) {
+	switch {
+	case errors.As(err, &mc):
 		return mc.PolishMessage() + " — nikogo z tego pliku nie przyjęto."
+	case errors.Is(err, roster.ErrNotRegular):
+		return "To nie jest zwykły plik (folder, potok albo urządzenie) — wskaż plik CSV lub XLSX z listą uczniów."
+	case errors.Is(err, roster.ErrTooManyUnreadable):
+		return "Zbyt wiele wierszy pliku nie da się odczytać — plik jest uszkodzony albo to nie jest lista uczniów; zapisz go ponownie z arkusza."
 	}
 	return reject.FileUnreadable.Message()
 }

@@ -23,6 +23,9 @@ const (
 	FieldInvalid           Code = "FIELD_INVALID"
 	DuplicatePESEL         Code = "DUPLICATE_PESEL"
 	PESELInOtherSchool     Code = "PESEL_IN_OTHER_SCHOOL"
+	// RowUnreadable: the roster row could not be parsed (a broken quote,
+	// a NUL byte); the rest of the file was read.
+	RowUnreadable Code = "ROW_UNREADABLE"
 )
 
 // Roster file codes: a whole file could not be used (Row 0).
@@ -70,6 +73,7 @@ var messages = map[Code]string{
 	FieldInvalid:           "Pole zawiera niedozwoloną wartość (np. formułę arkusza albo nieznaną wartość znacznika).",
 	DuplicatePESEL:         "Ten sam PESEL występuje w szkole więcej niż raz — popraw dane, wszystkie takie wiersze odrzucono.",
 	PESELInOtherSchool:     "Ten PESEL przyjęto także w innej szkole — prawdopodobnie przeniesienie ucznia.",
+	RowUnreadable:          "Nie udało się odczytać tego wiersza pliku — popraw go; pozostałe wiersze odczytano.",
 
 	FileUnreadable:     "Nie udało się odczytać pliku z listą uczniów — sprawdź, czy to eksport CSV lub XLSX i czy plik nie jest uszkodzony.",
 	FileColumnsMissing: "W pliku z listą uczniów brakuje wymaganych kolumn — nikogo z tego pliku nie przyjęto.",

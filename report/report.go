@@ -121,13 +121,28 @@ func Write(dir string, s *Summary) error {
 	if err := safefile.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n')); err != nil {
 		return err
 	}
+	return writeRejections(dir, s.Rejections)
+}
+
+// WriteRejections writes only odrzuceni.csv and odrzuceni.xlsx, for a run
+// that could use no roster file at all: the secretariat still reads why,
+// while summary.json keeps the last complete run. Free text is masked as
+// in Write.
+func WriteRejections(dir string, rs []reject.Rejection) error {
+	s := Summary{Rejections: rs}
+	s.Sort()
+	s.mask()
+	return writeRejections(dir, s.Rejections)
+}
+
+func writeRejections(dir string, rs []reject.Rejection) error {
 	if err := safefile.Write(filepath.Join(dir, RejectionsCSV), func(w io.Writer) error {
-		return WriteCSV(w, s.Rejections)
+		return WriteCSV(w, rs)
 	}); err != nil {
 		return err
 	}
 	return safefile.Write(filepath.Join(dir, RejectionsXLSX), func(w io.Writer) error {
-		return WriteXLSX(w, s.Rejections)
+		return WriteXLSX(w, rs)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -14,14 +15,18 @@ import (
 var delimiters = []rune{';', ',', '\t'}
 
 // readCSV decodes data, finds the delimiter and the header, parses the
-// whole file and only then emits its records, so that a malformed file
-// emits nothing.
+// whole file and only then emits its records. Line ends may be LF, CRLF or
+// a bare CR (old Mac exports), even mixed. A row that cannot be parsed (a
+// broken quote, a NUL byte) is emitted as an unreadable Record and the
+// rows after it are read; a NUL byte in the first non-blank line means
+// binary data, no roster.
 func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) error {
 	text, err := decodeText(data)
 	if err != nil {
 		return err
 	}
-	if strings.ContainsRune(text, 0) {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	if strings.ContainsRune(firstLine(text), 0) {
 		return ErrUnsupported // binary data, not text
 	}
 	recs, err := parseCSV(text, name, m)
@@ -35,6 +40,15 @@ func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func
 	}
 	return nil
 }
+
+// maxUnreadableRows bounds the rows of one file reported unreadable; a
+// file with more is garbage, and failing it whole keeps re-parsing after
+// each broken row from growing without bound.
+const maxUnreadableRows = 1000
+
+// ErrTooManyUnreadable fails a file with more than maxUnreadableRows rows
+// that could not be parsed.
+var ErrTooManyUnreadable = fmt.Errorf("more than %d rows cannot be parsed", maxUnreadableRows)
 
 // parseCSV tries each delimiter, most frequent in the first line first,
 // and keeps the first that yields a header row within the first 20 rows.
@@ -78,16 +92,18 @@ type csvScan struct {
 
 // parseWith parses text with one delimiter. Without a header in the first
 // 20 rows it stops and returns *MissingColumnsError. Quotes are parsed
-// strictly; a line above the header that breaks the quoting rules (a
-// title such as `Szkoła nr 1 "Pod Dębem"`) is skipped, but a parse error
-// from the header on fails the file, with line numbers of the whole file.
+// strictly. A row that breaks the quoting rules is skipped above the
+// header (a title such as `Szkoła nr 1 "Pod Dębem"`); from the header on it
+// becomes an unreadable Record carrying what its line shows, and reading
+// starts again on the next line. Row numbers are lines of the whole file.
 func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvScan, error) {
 	r := newCSVReader(text, delim)
 	base := 0 // lines skipped before the text r reads
 	scan := &csvScan{headerScan: headerScan{m: m}}
 	var (
-		cols columns
-		out  []Record
+		cols       columns
+		out        []Record
+		unreadable int
 	)
 	for {
 		cells, err := r.Read()
@@ -96,17 +112,23 @@ func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvS
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			perr.StartLine += base
-			perr.Line += base
+			start := perr.StartLine // within text
+			if scan.header {
+				if unreadable++; unreadable > maxUnreadableRows {
+					return nil, scan, ErrTooManyUnreadable
+				}
+				rec := cols.unreadable(name, base+start, splitLoose(lineAt(text, start), delim), quoteReason(perr.Err))
+				out = append(out, rec)
+			}
+			text = afterLines(text, start)
+			base += start
+			r = newCSVReader(text, delim)
 			if !scan.header {
-				text = afterLines(text, perr.Line-base)
-				base = perr.Line
-				r = newCSVReader(text, delim)
 				if scan.rows++; scan.done() {
 					break
 				}
-				continue
 			}
+			continue
 		}
 		if err != nil {
 			return nil, scan, err
@@ -124,6 +146,13 @@ func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvS
 			}
 			continue
 		}
+		if hasNUL(cells) {
+			if unreadable++; unreadable > maxUnreadableRows {
+				return nil, scan, ErrTooManyUnreadable
+			}
+			out = append(out, cols.unreadable(name, line, cells, ReasonNUL))
+			continue
+		}
 		if rec, ok := cols.record(name, line, cells); ok {
 			out = append(out, rec)
 		}
@@ -132,6 +161,50 @@ func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvS
 		return nil, scan, scan.missingError(name)
 	}
 	return out, scan, nil
+}
+
+// quoteReason names a csv parse error for the secretariat.
+func quoteReason(err error) string {
+	if errors.Is(err, csv.ErrBareQuote) {
+		return ReasonBareQuote
+	}
+	return ReasonQuote
+}
+
+// firstLine returns the first line of text holding more than white space.
+func firstLine(text string) string {
+	for text != "" {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if strings.TrimSpace(line) != "" {
+			return line
+		}
+	}
+	return ""
+}
+
+// lineAt returns line n (1-based) of text.
+func lineAt(text string, n int) string {
+	line, _, _ := strings.Cut(afterLines(text, n-1), "\n")
+	return line
+}
+
+// splitLoose splits a line that strict CSV parsing refused on every
+// delimiter, dropping quote characters, trimmed: a best guess at what the
+// row holds, so the secretariat can tell whose row it was.
+func splitLoose(line string, delim rune) []string {
+	cells := strings.Split(strings.ReplaceAll(line, `"`, ""), string(delim))
+	return trimCells(cells)
+}
+
+// hasNUL reports whether any cell holds a NUL byte.
+func hasNUL(cells []string) bool {
+	for _, c := range cells {
+		if strings.ContainsRune(c, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func newCSVReader(text string, delim rune) *csv.Reader {

@@ -170,6 +170,19 @@ func (c columns) record(file string, row int, cells []string) (r Record, ok bool
 	return r, ok
 }
 
+// unreadable builds the Record of a row that could not be parsed: reason
+// set, and whatever cells could be made out (NUL bytes dropped) to name
+// the student.
+func (c columns) unreadable(file string, row int, cells []string, reason string) Record {
+	clean := make([]string, len(cells))
+	for i, v := range cells {
+		clean[i] = trimCell(strings.ReplaceAll(v, "\x00", ""))
+	}
+	r, _ := c.record(file, row, clean)
+	r.Unreadable = reason
+	return r
+}
+
 // headerScan looks for the header among the first rows offered to it and
 // remembers the best partial match, to name what is missing.
 type headerScan struct {

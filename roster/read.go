@@ -49,6 +49,11 @@ func (e *MissingColumnsError) PolishMessage() string {
 // binary .xls, an .ods, an encrypted workbook, other binary data).
 var ErrUnsupported = errors.New("unsupported file format: save the roster as XLSX or CSV")
 
+// ErrNotRegular marks a roster path that is no regular file: a folder, a
+// named pipe (FIFO), a device or a socket. It is refused before it is
+// opened, since opening a FIFO would wait for a writer for ever.
+var ErrNotRegular = errors.New("not a regular file")
+
 // maxBytes bounds a roster file read into memory; a whole school is a few
 // hundred kilobytes.
 const maxBytes = 64 << 20
@@ -57,16 +62,26 @@ const maxBytes = 64 << 20
 // extension), calling emit for each student row in order. It stops early
 // when ctx is done or emit returns an error; emit's error is returned as is.
 //
-// A CSV file is parsed whole before the first emit, so a malformed CSV
-// fails without emitting anything. An XLSX sheet is streamed.
+// A CSV file is parsed whole before the first emit; a row that cannot be
+// parsed is emitted with Record.Unreadable set and the rows after it are
+// read. An XLSX sheet is streamed. A path that is no regular file fails at
+// once with ErrNotRegular.
 // A file without the required columns fails with *MissingColumnsError.
 func ReadFile(ctx context.Context, path string, opt *Options, emit func(Record) error) error {
 	name := filepath.Base(path)
+	if fi, err := os.Stat(path); err != nil {
+		return fmt.Errorf("reading roster: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return fmt.Errorf("reading %s: %w (%s)", name, ErrNotRegular, fi.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading roster: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() { // swapped since the check
+		return fmt.Errorf("reading %s: %w", name, ErrNotRegular)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", name, err)

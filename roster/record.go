@@ -35,7 +35,21 @@ type Record struct {
 
 	// Notes lists repairs made while reading (English, for warnings).
 	Notes []string
+
+	// Unreadable, when not empty, says in Polish why the row could not be
+	// parsed (one of the Reason* texts); the other fields then hold a best
+	// guess at the row's cells, only to tell the secretariat whose row it
+	// was, and the row must be rejected (ROW_UNREADABLE).
+	Unreadable string
 }
+
+// Why a row could not be read, in the secretariat's words.
+const (
+	ReasonQuote     = "niedomknięty lub nadmiarowy cudzysłów (\") — popraw wiersz albo zapisz plik ponownie z arkusza"
+	ReasonBareQuote = "cudzysłów (\") w środku pola, które nie jest ujęte w cudzysłów — popraw wiersz"
+	ReasonNUL       = "wiersz zawiera bajt zerowy (NUL) — plik mógł zostać uszkodzony; zapisz go ponownie z arkusza"
+	ReasonCells     = "nie udało się odczytać komórek tego wiersza arkusza"
+)
 
 // Field names a logical roster column.
 type Field string

@@ -90,8 +90,14 @@ func (b *book) readSheet(ctx context.Context, sheet, name string, scan *headerSc
 	var cols columns
 	for row := 1; rows.Next(); row++ { // Next visits every row number, gaps too
 		cells, err := rows.Columns(raw)
-		if err != nil {
+		if err != nil && !found {
 			return found, fmt.Errorf("sheet %q row %d: %w", sheet, row, err)
+		}
+		if err != nil { // that row's rejection; the rows after it are read
+			if err := send(ctx, emit, cols.unreadable(name, row, nil, ReasonCells)); err != nil {
+				return true, err
+			}
+			continue
 		}
 		cells = trimCells(cells)
 		if blank(cells) {

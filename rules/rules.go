@@ -25,6 +25,9 @@ import (
 // student and no rejections when the row is acceptable; otherwise the
 // rejections (one per problem) and a zero Student.
 func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection) {
+	if r.Unreadable != "" {
+		return student.Student{}, []reject.Rejection{Reject(r, reject.RowUnreadable, r.Unreadable)}
+	}
 	c := checker{rec: r}
 	s := student.Student{
 		Surname:    r.Surname,

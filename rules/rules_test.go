@@ -183,3 +183,21 @@ func TestDuplicatesRejectEveryRow(t *testing.T) {
 		t.Errorf("Duplicates = %v, want [0 1]", got)
 	}
 }
+
+// An unreadable row is rejected with ROW_UNREADABLE and the reader's
+// reason as the detail, whatever its guessed cells say, and never makes a
+// readable row with the same PESEL a duplicate.
+func TestCheckUnreadableRow(t *testing.T) {
+	r := good()
+	r.Unreadable = roster.ReasonQuote
+	s, rej := Check(r, asOf)
+	if len(rej) != 1 || rej[0].Code != reject.RowUnreadable || rej[0].Detail != roster.ReasonQuote || s.PESEL != "" {
+		t.Fatalf("Check = %+v, %+v; want only ROW_UNREADABLE", s, rej)
+	}
+	if rej[0].Row != 2 || rej[0].Name != "Kamiński Paweł" || rej[0].PESEL != pesel.Masked("11210110089") {
+		t.Errorf("rejection does not locate the row: %+v", rej[0])
+	}
+	if d := Duplicates([]roster.Record{good(), r}); len(d) != 0 {
+		t.Errorf("Duplicates = %v, want none: the unreadable row's PESEL is only a guess", d)
+	}
+}

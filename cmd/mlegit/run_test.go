@@ -176,7 +176,10 @@ func TestRunBrokenFileDoesNotStopOthers(t *testing.T) {
 	}
 }
 
-func TestRunFailedNightKeepsPreviousReports(t *testing.T) {
+// A night whose only roster cannot be used keeps the last summary.json
+// (and state), but the secretariat's reports say in Polish why nothing was
+// read tonight.
+func TestRunFailedNightKeepsSummaryAndSaysWhy(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.csv")
 	os.WriteFile(good, []byte("Nazwisko;Imię;PESEL;Numer legitymacji\nKamiński;Paweł;11210110089;\n"), 0o600)
@@ -184,14 +187,44 @@ func TestRunFailedNightKeepsPreviousReports(t *testing.T) {
 	if code, _, _ := mlegit(t, "run", "--roster", good, "--out", out, "--as-of", "2026-09-15"); code != exitRejected {
 		t.Fatalf("first night exit %d", code)
 	}
-	before, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	before, _ := os.ReadFile(filepath.Join(out, "summary.json"))
 	code, _, stderr := mlegit(t, "run", "--roster", filepath.Join(dir, "brak.csv"), "--out", out, "--as-of", "2026-09-16")
 	if code != exitFatal || !strings.Contains(stderr, "no roster file could be read") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
-	after, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
-	if string(after) != string(before) || !strings.Contains(string(after), "CARD_MISSING") {
-		t.Errorf("a failed night replaced the reports:\n%s", after)
+	after, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if string(after) != string(before) {
+		t.Errorf("a failed night replaced summary.json:\n%s", after)
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	if !strings.Contains(string(csv), "brak.csv;;;;;FILE_UNREADABLE;Nie udało się odczytać pliku") {
+		t.Errorf("odrzuceni.csv does not say why tonight's roster was not used:\n%s", csv)
+	}
+}
+
+// The only roster lacking columns, or being a folder: exit 1 stays, and
+// odrzuceni.csv and .xlsx name the file and the reason in Polish.
+func TestRunOnlyRosterUnusableWritesReports(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "lista.csv")
+	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
+	for name, c := range map[string]struct{ roster, want string }{
+		"columns": {broken, "lista.csv;;;;;FILE_COLUMNS_MISSING;W pliku brakuje kolumn: PESEL, Numer legitymacji"},
+		"folder":  {t.TempDir(), ";;;;;FILE_UNREADABLE;To nie jest zwykły plik"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+name)
+			if code, _, stderr := mlegit(t, "run", "--roster", c.roster, "--out", out, "--as-of", "2026-09-15"); code != exitFatal {
+				t.Errorf("exit %d, want %d\n%s", code, exitFatal, stderr)
+			}
+			csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+			if !strings.Contains(string(csv), c.want) {
+				t.Errorf("odrzuceni.csv lacks %q:\n%s", c.want, csv)
+			}
+			if _, err := os.Stat(filepath.Join(out, "odrzuceni.xlsx")); err != nil {
+				t.Errorf("no odrzuceni.xlsx: %v", err)
+			}
+		})
 	}
 }
 
