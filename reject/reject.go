@@ -5,7 +5,12 @@
 // in the README table, and scripts may match on it. Messages may be improved.
 package reject
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mlegit/mlegit/texts"
+)
 
 // Code identifies one rejection reason.
 type Code string
@@ -56,80 +61,80 @@ const (
 	// CodesStale: the code answers an earlier issue of the card, since
 	// invalidated (the student was reissued or withdrawn).
 	CodesStale Code = "CODES_STALE"
-	// ActivationUnexpected: the portal reports an activation for a student
-	// who is not awaiting one.
-	ActivationUnexpected Code = "ACTIVATION_UNEXPECTED"
 )
 
-var messages = map[Code]string{
-	PESELLength:            "PESEL musi mieć dokładnie 11 cyfr.",
-	PESELChecksum:          "PESEL ma błędną cyfrę kontrolną — sprawdź, czy nie ma literówki.",
-	PESELBirthdateMismatch: "Data urodzenia zapisana w numerze PESEL nie zgadza się z datą urodzenia w arkuszu (albo jest niemożliwa).",
-	CardMissing:            "Brak numeru legitymacji szkolnej — mLegitymację można wydać tylko do wydanej legitymacji.",
-	CardExpired:            "Legitymacja szkolna straciła ważność — potwierdź jej ważność i wpisz nową datę.",
-	NameMissing:            "Brak nazwiska lub imienia ucznia.",
-	NameInvalid:            "Imię lub nazwisko zawiera niedozwolone znaki (albo wygląda jak formuła arkusza).",
-	DateInvalid:            "Nieprawidłowa data — użyj formatu DD.MM.RRRR lub RRRR-MM-DD.",
-	FieldInvalid:           "Pole zawiera niedozwoloną wartość (np. formułę arkusza albo nieznaną wartość znacznika).",
-	DuplicatePESEL:         "Ten sam PESEL występuje w szkole więcej niż raz — popraw dane, wszystkie takie wiersze odrzucono.",
-	PESELInOtherSchool:     "Ten PESEL przyjęto także w innej szkole — prawdopodobnie przeniesienie ucznia.",
-	RowUnreadable:          "Nie udało się odczytać tego wiersza pliku — popraw go; pozostałe wiersze odczytano.",
+// Activations-report codes (one per bad row of the portal's report).
+const (
+	// ActivationUnexpected: the portal reports an activation for a student
+	// who is not awaiting one.
+	ActivationUnexpected     Code = "ACTIVATION_UNEXPECTED"
+	ActivationPESELInvalid   Code = "ACTIVATION_PESEL_INVALID"
+	ActivationDuplicate      Code = "ACTIVATION_DUPLICATE"
+	ActivationDateInvalid    Code = "ACTIVATION_DATE_INVALID"
+	ActivationStudentUnknown Code = "ACTIVATION_STUDENT_UNKNOWN"
+)
 
-	FileUnreadable:     "Nie udało się odczytać pliku z listą uczniów — sprawdź, czy to eksport CSV lub XLSX i czy plik nie jest uszkodzony.",
-	FileColumnsMissing: "W pliku z listą uczniów brakuje wymaganych kolumn — nikogo z tego pliku nie przyjęto.",
-
-	PhotoMissing:    "Brak zdjęcia ucznia.",
-	PhotoAmbiguous:  "Nie da się jednoznacznie przypisać zdjęcia — nazwij plik numerem PESEL ucznia.",
-	PhotoTooLarge:   "Zdjęcie ma zbyt wiele pikseli, by je bezpiecznie otworzyć — prześlij mniejsze.",
-	PhotoUnreadable: "Pliku zdjęcia nie da się odczytać (pusty, ucięty lub uszkodzony).",
-	PhotoFormat:     "Nieobsługiwany format zdjęcia — prześlij plik JPG lub PNG.",
-	PhotoTooSmall:   "Zdjęcie ma zbyt małą rozdzielczość dla wybranego profilu.",
-	PhotoTooHeavy:   "Nie udało się zmieścić zdjęcia w limicie rozmiaru pliku przy dopuszczalnej jakości.",
-
-	CodesPESELUnknown:    "Nieprawidłowy numer PESEL w pliku kodów.",
-	CodesNotInPackage:    "Tego numeru PESEL nie było w wysłanej paczce.",
-	CodesDuplicate:       "Kod dla tego ucznia występuje w pliku więcej niż raz.",
-	CodesDateInvalid:     "Nieprawidłowa data w pliku kodów.",
-	CodesExpired:         "Kod aktywacyjny już wygasł.",
-	CodesFieldMissing:    "Brak kodu QR lub kodu aktywacyjnego.",
-	CodesStale:           "Kod dotyczy wcześniejszego, unieważnionego wydania legitymacji — nie drukuj go.",
-	ActivationUnexpected: "Portal zgłosił aktywację ucznia, który nie czeka na aktywację (np. legitymacja unieważniona lub kod wygasł) — sprawdź w sekretariacie.",
+// all lists the codes in the order the README table shows them.
+var all = []Code{
+	PESELLength, PESELChecksum, PESELBirthdateMismatch, CardMissing, CardExpired,
+	NameMissing, NameInvalid, DateInvalid, FieldInvalid, DuplicatePESEL, PESELInOtherSchool, RowUnreadable,
+	FileUnreadable, FileColumnsMissing,
+	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy,
+	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesStale,
+	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,
 }
 
-// Message returns the Polish message for the secretariat.
+// Title is what is wrong, in Polish (from the texts catalogue).
+func (c Code) Title() string { return c.entry().Title }
+
+// Action is what to do about it, in Polish.
+func (c Code) Action() string { return c.entry().Action }
+
+// Message returns the Polish message for the secretariat: the title, then
+// what to do.
 func (c Code) Message() string {
-	if m, ok := messages[c]; ok {
-		return m
+	if e, ok := texts.Lookup(string(c)); ok {
+		return e.Message()
 	}
 	return string(c)
 }
 
-// Known reports whether c is one of the codes defined here.
-func (c Code) Known() bool { _, ok := messages[c]; return ok }
-
-// All returns every defined code, for documentation and tests.
-func All() []Code {
-	out := make([]Code, 0, len(messages))
-	for c := range messages {
-		out = append(out, c)
-	}
-	return out
+// Detail returns the Polish detail ("Szczegóły") of the variant of c with
+// its values; variant "" is the usual one. See package texts.
+func (c Code) Detail(variant string, a texts.Args) string {
+	return c.entry().Detail(variant, a)
 }
+
+func (c Code) entry() texts.Entry {
+	e, _ := texts.Lookup(string(c))
+	return e
+}
+
+// Known reports whether c is one of the codes defined here.
+func (c Code) Known() bool { return slices.Contains(all, c) }
+
+// All returns every defined code, in documentation order.
+func All() []Code { return slices.Clone(all) }
 
 // Rejection is one rejected student (or photo, or codes row), located in its
 // source so the secretariat can fix it. PESEL is always masked.
 type Rejection struct {
-	File    string `json:"file"`
-	Row     int    `json:"row"`
-	PESEL   string `json:"pesel"`
-	Name    string `json:"name"`
-	Class   string `json:"class"`
-	Code    Code   `json:"code"`
+	File  string `json:"file"`
+	Row   int    `json:"row"`
+	PESEL string `json:"pesel"`
+	Name  string `json:"name"`
+	Class string `json:"class"`
+	Code  Code   `json:"code"`
+	// Message is the Polish title and what to do (Code.Message).
 	Message string `json:"message"`
-	// Detail says what exactly is wrong: the column and its value (in
-	// Polish, from validation), or file names and sizes (from the photo
-	// stage). The reports show it as "Szczegóły" and mask any PESEL in it.
+	// Detail says what exactly is wrong in English, for the log and for
+	// scripts reading summary.json (a library's error text stays here).
 	Detail string `json:"detail,omitempty"`
+	// Szczegoly says the same in Polish, with the values the secretariat
+	// needs to fix it (sizes, file names, allowed values): the
+	// "Szczegóły" column of the secretariat's documents. Built with
+	// Code.Detail; any PESEL in it is masked by the reports.
+	Szczegoly string `json:"szczegoly,omitempty"`
 }
 
 // Error makes a Rejection usable as an error value.

@@ -78,7 +78,7 @@ func TestCodesImportOlderPackageLast(t *testing.T) {
 		}
 	}
 	rej, err := os.ReadFile(filepath.Join(out, "codes", codesRejectsFile))
-	if err != nil || !strings.Contains(string(rej), "CODES_STALE") || !strings.Contains(string(rej), "nie drukuj go") {
+	if err != nil || !strings.Contains(string(rej), "CODES_STALE") || !strings.Contains(string(rej), "Nie drukuj go") {
 		t.Errorf("rejects file for the secretariat (%v):\n%s", err, rej)
 	}
 
