@@ -155,4 +155,3 @@ func TestVocabulary(t *testing.T) {
 		t.Error("deadline or reason words missing")
 	}
 }
-
