@@ -18,6 +18,8 @@ var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 const (
 	formatJPEG = "jpeg"
 	formatPNG  = "png"
+	formatHEIF = "heif"
+	formatWebP = "webp"
 )
 
 // sniff names the format of data from its first bytes. It returns the
@@ -31,6 +33,10 @@ func sniff(data []byte) (string, error) {
 		return formatJPEG, nil
 	case bytes.HasPrefix(data, pngMagic):
 		return formatPNG, nil
+	case isHEIF(data):
+		return formatHEIF, nil
+	case isWebP(data):
+		return formatWebP, nil
 	case len(data) < len(pngMagic) && (bytes.HasPrefix(pngMagic, data) || bytes.HasPrefix([]byte{0xFF, 0xD8, 0xFF}, data)):
 		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("truncated after %d bytes", len(data))}
 	case allZero(data[:min(len(data), 4096)]):
@@ -74,10 +80,44 @@ func allZero(b []byte) bool {
 
 // decodeConfig reads the dimensions without decoding pixels.
 func decodeConfig(format string, data []byte) (image.Config, error) {
-	if format == formatPNG {
+	switch format {
+	case formatPNG:
 		return png.DecodeConfig(bytes.NewReader(data))
+	case formatHEIF:
+		return heifDecodeConfig(data)
+	case formatWebP:
+		return webpDecodeConfig(data)
 	}
 	return jpeg.DecodeConfig(bytes.NewReader(data))
+}
+
+// orientation returns the EXIF orientation (1–8) the pixels of data must be
+// turned by; 1 for HEIF, whose own transformations the decoder applies.
+func orientation(format string, data []byte) int {
+	switch format {
+	case formatJPEG:
+		return jpegOrientation(data)
+	case formatPNG:
+		return pngOrientation(data)
+	case formatWebP:
+		return webpOrientation(data)
+	}
+	return 1
+}
+
+// fullDecodeBytes estimates the memory of decoding a source of the given
+// header at full size, for the formats that have no reduced-scale decoding;
+// 0 for JPEG, whose decoding is scaled down to what the output needs.
+func fullDecodeBytes(format string, data []byte, cfg image.Config) int64 {
+	switch format {
+	case formatPNG:
+		return int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
+	case formatHEIF:
+		return heifDecodeBytes(data, cfg.Width, cfg.Height)
+	case formatWebP:
+		return webpDecodeBytes(data, cfg.Width, cfg.Height)
+	}
+	return 0
 }
 
 // useJPEGScale switches the reduced-scale decoder on; tests turn it off to
@@ -90,8 +130,15 @@ var useJPEGScale = true
 // reduced-scale decoder does not handle (progressive, CMYK, ...) or finds
 // malformed are decoded in full by image/jpeg.
 func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image, int, error) {
-	if format == formatPNG {
+	switch format {
+	case formatPNG:
 		img, err := png.Decode(bytes.NewReader(data))
+		return img, 1, err
+	case formatHEIF:
+		img, err := heifDecode(data)
+		return img, 1, err
+	case formatWebP:
+		img, err := webpDecode(data)
 		return img, 1, err
 	}
 	if useJPEGScale {

@@ -140,19 +140,12 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	if int64(sw)*int64(sh) > opt.maxPixels() {
 		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d exceeds %d pixels", sw, sh, opt.maxPixels())}
 	}
-	if format == formatPNG {
-		if n := int64(sw) * int64(sh) * bytesPerPixel(cfg.ColorModel); n > opt.maxDecodeBytes() {
-			return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d PNG decodes to %d MB, over %d MB",
-				sw, sh, n>>20, opt.maxDecodeBytes()>>20)}
-		}
+	if n := fullDecodeBytes(format, data, cfg); n > opt.maxDecodeBytes() {
+		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d %s decodes to %d MB, over %d MB",
+			sw, sh, format, n>>20, opt.maxDecodeBytes()>>20)}
 	}
 
-	o := 1
-	if format == formatJPEG {
-		o = jpegOrientation(data)
-	} else {
-		o = pngOrientation(data)
-	}
+	o := orientation(format, data)
 	info.Orientation = o
 	uw, uh := uprightSize(o, sw, sh)
 	plan, err := planOutput(p, uw, uh)

@@ -145,7 +145,7 @@ func TestNormalizeDir(t *testing.T) {
 		"=cut.jpg":              good[:500],
 		"dup.jpg":               good,
 		"dup.png":               good,
-		"heic.HEIC":             append([]byte("\x00\x00\x00\x18ftypheic"), make([]byte, 40)...),
+		"avif.AVIF":             append([]byte("\x00\x00\x00\x18ftypavif"), make([]byte, 40)...),
 		"notes.txt":             []byte("x"),
 		"Thumbs.db":             []byte("x"),
 	})
@@ -169,9 +169,9 @@ func TestNormalizeDir(t *testing.T) {
 	}
 	want := "\uFEFFplik;kod;powód\r\n" +
 		"'=cut.jpg;PHOTO_UNREADABLE;" + reject.PhotoUnreadable.Message() + "\r\n" +
+		"avif.AVIF;PHOTO_FORMAT;" + reject.PhotoFormat.Message() + "\r\n" +
 		"dup.jpg;PHOTO_AMBIGUOUS;" + reject.PhotoAmbiguous.Message() + "\r\n" +
-		"dup.png;PHOTO_AMBIGUOUS;" + reject.PhotoAmbiguous.Message() + "\r\n" +
-		"heic.HEIC;PHOTO_FORMAT;" + reject.PhotoFormat.Message() + "\r\n"
+		"dup.png;PHOTO_AMBIGUOUS;" + reject.PhotoAmbiguous.Message() + "\r\n"
 	if string(csv) != want {
 		t.Errorf("report:\n%q\nwant:\n%q", csv, want)
 	}

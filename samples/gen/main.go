@@ -92,7 +92,7 @@ func school() []kid {
 		{surname: "Michalski", first: "Wojciech", class: "5b", born: [3]int{2014, 2, 28}, card: "17/2020", issued: "01.09.2020", valid: v, photo: "gray|Michalski Wojciech 5b.jpg"},
 		{surname: "Król", first: "Amelia", class: "5b", born: [3]int{2014, 9, 30}, card: "18/2020", issued: "01.09.2020", valid: v, photo: "png|Król Amelia 5b.jpg"},
 		{surname: "Sikora", first: "Wiktoria", class: "8a", born: [3]int{2009, 2, 11}, card: "29/2017", issued: "01.09.2017", valid: v, photo: "{PESEL}.jpg"},    // leading zero in PESEL
-		{surname: "Lis", first: "Oskar", class: "8a", born: [3]int{2009, 9, 9}, card: "30/2017", issued: "01.09.2017", valid: v, photo: "heic|Lis Oskar 8a.jpg"}, // PHOTO_FORMAT
+		{surname: "Lis", first: "Oskar", class: "8a", born: [3]int{2009, 9, 9}, card: "30/2017", issued: "01.09.2017", valid: v, photo: "avif|Lis Oskar 8a.jpg"}, // PHOTO_FORMAT
 		// Rejected rows, one of each kind.
 		{surname: "Wieczorek", first: "Igor", class: "5b", born: [3]int{2014, 4, 4}, card: "19/2020", issued: "01.09.2020", valid: v, pesel: "14240400000"},       // PESEL_CHECKSUM
 		{surname: "Jabłońska", first: "Nikola", class: "5b", born: [3]int{2014, 6, 16}, card: "20/2020", issued: "01.09.2020", valid: v, birthText: "16.07.2014"}, // PESEL_BIRTHDATE_MISMATCH
@@ -304,10 +304,11 @@ func writePhoto(path, kind string, seed int) {
 		binary.BigEndian.PutUint16(data[sof+5:], 60000)
 		binary.BigEndian.PutUint16(data[sof+7:], 60000)
 		must(os.WriteFile(path, data, 0o644))
-	case "heic":
-		// An iPhone photo renamed .jpg: an ISO-BMFF 'ftyp heic' header.
-		heic := append([]byte{0, 0, 0, 0x18}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...)
-		must(os.WriteFile(path, append(heic, make([]byte, 64)...), 0o644))
+	case "avif":
+		// An AVIF (AV1 in HEIF, which mlegit does not read) renamed .jpg:
+		// an ISO-BMFF 'ftyp avif' header. HEIC itself is read.
+		avif := append([]byte{0, 0, 0, 0x18}, []byte("ftypavif\x00\x00\x00\x00mif1avif")...)
+		must(os.WriteFile(path, append(avif, make([]byte, 64)...), 0o644))
 	case "empty":
 		must(os.WriteFile(path, nil, 0o644))
 	case "small":

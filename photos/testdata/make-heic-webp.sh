@@ -1,0 +1,12 @@
+#!/bin/sh
+# Makes the HEIC and WebP fixtures of photos/decode_test.go with ImageMagick
+# (Debian imagemagick 6.9.11, HEIC through libheif 1.15, WebP through
+# libwebp 1.2.4). Run from this folder; the output is committed.
+set -eu
+q() { # 600x480 quarters: red, green / blue, yellow
+	convert -size 600x480 xc:red -fill lime -draw 'rectangle 300,0 599,239' \
+		-fill blue -draw 'rectangle 0,240 299,479' -fill yellow -draw 'rectangle 300,240 599,479' "$@"
+}
+q -quality 70 quadrants.heic
+q -quality 80 quadrants.webp
+q -define webp:lossless=true quadrants-lossless.webp
