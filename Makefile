@@ -4,7 +4,7 @@ BIN     ?= ./bin/mlegit
 OUT     ?= out
 AS_OF   ?= 2026-09-15
 
-.PHONY: build run test bench fuzz samples vet clean
+.PHONY: build run test test-windows bench fuzz samples vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/mlegit
@@ -29,6 +29,13 @@ test:
 	@fmt=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$fmt" ]; then echo "gofmt needed: $$fmt"; exit 1; fi
 	$(GO) test -count=1 ./...
+	@if [ "$$CI" = true ] || command -v wine >/dev/null 2>&1; then $(MAKE) --no-print-directory test-windows; \
+		else echo "test-windows: skipped (no wine)"; fi
+
+# The Windows build's tests under Wine (scripts/test-windows.sh): the OS
+# lock, files held open by another program, case-insensitive names.
+test-windows:
+	GO=$(GO) bash scripts/test-windows.sh
 
 # Go benchmarks (JPEG decoder, photo normalising, slips, nightly and district
 # runs), then the photo stage side by side with vipsthumbnail and ImageMagick

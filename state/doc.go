@@ -6,8 +6,9 @@
 //
 // Each school has its own SQLite database, <dir>/<school>.sqlite (0600, in
 // a 0700 folder), opened in WAL mode with a 5 s busy timeout and migrated on
-// Open. A run takes <dir>/<school>.lock first (see [Lock]) so that two runs
-// never work on one school at once.
+// Open. A command that changes the store first takes the operating-system
+// lock on <dir>/<school>.lock (see [Lock]) so that two processes never work
+// on one school at once.
 //
 // # States
 //

@@ -22,7 +22,7 @@ func Example() {
 	asOf := time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)
 	at := state.At(asOf, time.Date(2026, 9, 15, 23, 0, 0, 0, time.UTC))
 
-	lock, err := state.Lock(dir, "szkola", 12*time.Hour)
+	lock, err := state.Lock(dir, "szkola")
 	var locked *state.LockedError
 	if errors.As(err, &locked) {
 		fmt.Println("another run holds the school") // main: exit code 4

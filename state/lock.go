@@ -1,187 +1,152 @@
 package state
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"syscall"
+	"strings"
 	"time"
 
 	"github.com/mlegit/mlegit/safefile"
 )
 
-// LockedError is returned by Lock when another run holds the school.
-// main maps it to its own exit code.
+// LockedError is returned by Lock when another process holds the school.
+// main maps it to its own exit code. The holder's details are what it wrote
+// into the lock file; they may be empty if it has not written them yet.
 type LockedError struct {
 	Path    string
 	PID     int
 	Host    string
+	Command string // the holder's command line, e.g. "mlegit run --out out"
 	Started time.Time
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("state: %s: another run (pid %d on %s, started %s) holds the lock",
-		e.Path, e.PID, e.Host, e.Started.Format(time.RFC3339))
+	who := "another mlegit"
+	if e.Command != "" {
+		who = fmt.Sprintf("%q", e.Command)
+	}
+	if e.PID != 0 {
+		who += fmt.Sprintf(" (pid %d on %s, started %s)", e.PID, e.Host, e.Started.Local().Format("02.01.2006 15:04:05"))
+	}
+	return fmt.Sprintf("state: %s: %s is working on this school; try again when it ends", e.Path, who)
 }
 
-// RunLock is a held run lock; Release it when the run ends.
+// errHeld is what tryLock returns when another open file holds the lock.
+var errHeld = errors.New("lock held")
+
+// RunLock is a held run lock; Release it when the command ends.
 type RunLock struct {
-	path string
-	data []byte // what we wrote: Release removes the file only if it still holds it
+	f *os.File
 }
 
-// lockInfo is the lock file's content (JSON).
+// lockInfo is the lock file's content (JSON): who holds it.
 type lockInfo struct {
 	PID     int       `json:"pid"`
 	Host    string    `json:"host"`
+	Command string    `json:"command"`
 	Started time.Time `json:"started"`
 }
 
-// Lock takes the run lock of school, <dir>/<school>.lock, so that two runs
-// (e.g. overlapping cron jobs) never work on one school at once. The file
-// holds the PID, host name and start time of its holder; it is written in
-// full to a temporary file and hard-linked into place, which like O_EXCL
-// fails when the lock exists, but never shows a half-written lock.
+// Lock takes the run lock of school, so that two processes (overlapping
+// nightly runs, a pickup recorded during a run) never change one school's
+// store at once. The lock is an operating-system lock on the file
+// <dir>/<school>.lock — flock on Unix, LockFileEx on Windows — taken
+// without waiting and held until Release or until the process ends: the
+// system releases it when the process dies, however it dies, so there is
+// no stale lock to guess about and none to take over.
 //
-// An existing lock is stale, and taken over with a warning in the log, when
-// its PID is not alive on this host, when it cannot be read, or when it is
-// older than staleAfter (0: never by age). Otherwise Lock returns a
-// *LockedError.
-func Lock(dir, school string, staleAfter time.Duration) (*RunLock, error) {
+// After locking, the holder's PID, host, command line and start time are
+// written into the file, for the *LockedError another process gets. The
+// file itself stays after Release (deleting it would race with a process
+// that has just opened it); only the lock on it counts.
+func Lock(dir, school string) (*RunLock, error) {
 	if err := checkSchool(school); err != nil {
 		return nil, err
 	}
 	if err := safefile.MkdirAll(dir); err != nil {
 		return nil, err
 	}
-	host, err := os.Hostname()
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", school, err)
-	}
 	path := filepath.Join(dir, school+".lock")
-	data, err := json.Marshal(lockInfo{PID: os.Getpid(), Host: host, Started: time.Now()})
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, safefile.FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", school, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+school+".lock.tmp-*")
-	if err != nil {
+	if err := tryLock(f); err != nil {
+		f.Close()
+		if errors.Is(err, errHeld) {
+			return nil, holder(path)
+		}
+		return nil, fmt.Errorf("locking %s: %w", path, err)
+	}
+	l := &RunLock{f: f}
+	if err := l.writeHolder(); err != nil {
+		l.Release()
 		return nil, fmt.Errorf("locking %s: %w", school, err)
 	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(safefile.FileMode)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	return l, nil
+}
+
+// writeHolder replaces the lock file's content with this process's details.
+func (l *RunLock) writeHolder() error {
+	host, _ := os.Hostname()
+	data, err := json.Marshal(lockInfo{
+		PID:     os.Getpid(),
+		Host:    host,
+		Command: commandLine(),
+		Started: time.Now(),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", school, err)
+		return err
 	}
-
-	for range 3 {
-		err := os.Link(tmp.Name(), path)
-		if err == nil {
-			return &RunLock{path: path, data: data}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("locking %s: %w", school, err)
-		}
-		held, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // released meanwhile
-		}
-		if err != nil {
-			return nil, fmt.Errorf("locking %s: %w", school, err)
-		}
-		var info lockInfo
-		jerr := json.Unmarshal(held, &info)
-		if jerr == nil && !stale(info, host, time.Now(), staleAfter) {
-			return nil, &LockedError{Path: path, PID: info.PID, Host: info.Host, Started: info.Started}
-		}
-		slog.Warn("taking over a stale run lock", "lock", path, "pid", info.PID, "host", info.Host,
-			"started", info.Started, "unreadable", jerr != nil)
-		if err := takeAway(path, held); err != nil {
-			return nil, err
-		}
+	if err := l.f.Truncate(0); err != nil {
+		return err
 	}
-	return nil, fmt.Errorf("locking %s: lock keeps changing hands", school)
+	if _, err := l.f.WriteAt(data, 0); err != nil {
+		return err
+	}
+	return l.f.Chmod(safefile.FileMode)
 }
 
-// takeAway removes the stale lock path, provided it still holds stale: the
-// file is first renamed aside (atomic), and put back if another run had
-// replaced it in the meantime.
-func takeAway(path string, stale []byte) error {
-	aside := path + ".stale-" + strconv.Itoa(os.Getpid())
-	if err := os.Rename(path, aside); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return fmt.Errorf("taking over %s: %w", path, err)
+// commandLine is this process's command, program name without its folder,
+// cut to a readable length.
+func commandLine() string {
+	args := append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...)
+	s := strings.Join(args, " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
 	}
-	defer os.Remove(aside)
-	moved, err := os.ReadFile(aside)
-	if err != nil {
-		return fmt.Errorf("taking over %s: %w", path, err)
-	}
-	if !bytes.Equal(moved, stale) {
-		// A fresh lock of another run: restore it.
-		os.Link(aside, path)
-		var info lockInfo
-		json.Unmarshal(moved, &info)
-		return &LockedError{Path: path, PID: info.PID, Host: info.Host, Started: info.Started}
-	}
-	return nil
+	return s
 }
 
-// stale reports whether a lock held by info may be taken over at now.
-func stale(info lockInfo, host string, now time.Time, staleAfter time.Duration) bool {
-	if staleAfter > 0 && now.Sub(info.Started) > staleAfter {
-		return true
+// holder reads who holds the lock at path, as a *LockedError.
+func holder(path string) error {
+	le := &LockedError{Path: path}
+	data, err := os.ReadFile(path)
+	var info lockInfo
+	if err == nil && json.Unmarshal(data, &info) == nil {
+		le.PID, le.Host, le.Command, le.Started = info.PID, info.Host, info.Command, info.Started
 	}
-	return info.Host == host && !alive(info.PID)
+	return le
 }
 
-// alive reports whether a process with pid exists on this host.
-func alive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	defer p.Release()
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// Release removes the lock, unless another run has taken it over since.
-// Calling it again does nothing.
+// Release empties the lock file and releases the lock. Calling it again
+// does nothing.
 func (l *RunLock) Release() error {
-	if l == nil || l.data == nil {
+	if l == nil || l.f == nil {
 		return nil
 	}
-	defer func() { l.data = nil }()
-	held, err := os.ReadFile(l.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	f := l.f
+	l.f = nil
+	f.Truncate(0) // no holder shown once released; the lock is what counts
+	uerr := unlock(f)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("releasing %s: %w", f.Name(), err)
 	}
-	if err != nil {
-		return fmt.Errorf("releasing %s: %w", l.path, err)
-	}
-	if !bytes.Equal(held, l.data) {
-		slog.Warn("run lock was taken over by another run; leaving it", "lock", l.path)
-		return nil
-	}
-	if err := os.Remove(l.path); err != nil {
-		return fmt.Errorf("releasing %s: %w", l.path, err)
+	if uerr != nil {
+		return fmt.Errorf("releasing %s: %w", f.Name(), uerr)
 	}
 	return nil
 }

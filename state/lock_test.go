@@ -1,42 +1,19 @@
 package state
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// deadPID returns the PID of a process that has exited.
-func deadPID(t *testing.T) int {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	noErr(t, cmd.Run())
-	return cmd.Process.Pid
-}
-
-func hostname(t *testing.T) string {
-	t.Helper()
-	h, err := os.Hostname()
-	noErr(t, err)
-	return h
-}
-
-// writeLock plants a lock file as another run would have left it.
-func writeLock(t *testing.T, dir string, info lockInfo) {
-	t.Helper()
-	data, err := json.Marshal(info)
-	noErr(t, err)
-	noErr(t, os.WriteFile(filepath.Join(dir, "szkola.lock"), data, 0o600))
-}
-
-// lockHolder reads who holds the lock.
+// lockHolder reads who the lock file says holds the lock.
 func lockHolder(t *testing.T, dir string) lockInfo {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "szkola.lock"))
@@ -46,132 +23,111 @@ func lockHolder(t *testing.T, dir string) lockInfo {
 	return info
 }
 
-// captureLog sends the default slog logger to a buffer for this test.
-func captureLog(t *testing.T) *bytes.Buffer {
-	t.Helper()
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
-	return &buf
-}
-
-func sameHolder(a, b lockInfo) bool {
-	return a.PID == b.PID && a.Host == b.Host && a.Started.Equal(b.Started)
-}
-
 func TestLockFresh(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
-	l, err := Lock(dir, "szkola", 0)
+	l, err := Lock(dir, "szkola")
 	noErr(t, err)
 	info := lockHolder(t, dir)
-	if info.PID != os.Getpid() || info.Host != hostname(t) || time.Since(info.Started) > time.Minute {
+	if info.PID != os.Getpid() || time.Since(info.Started) > time.Minute ||
+		!strings.HasPrefix(info.Command, filepath.Base(os.Args[0])) {
 		t.Errorf("lock holds %+v", info)
 	}
-	fi, err := os.Stat(filepath.Join(dir, "szkola.lock"))
-	noErr(t, err)
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("lock mode %o", fi.Mode().Perm())
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(filepath.Join(dir, "szkola.lock"))
+		noErr(t, err)
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("lock mode %o", fi.Mode().Perm())
+		}
 	}
 	noErr(t, l.Release())
 	noErr(t, l.Release()) // twice: no-op
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 0 {
-		t.Errorf("left behind: %v", entries)
-	}
-	l2, err := Lock(dir, "szkola", 0)
+	l2, err := Lock(dir, "szkola")
 	noErr(t, err)
 	noErr(t, l2.Release())
 }
 
 func TestLockHeld(t *testing.T) {
 	dir := t.TempDir()
-	l, err := Lock(dir, "szkola", time.Hour)
+	l, err := Lock(dir, "szkola")
 	noErr(t, err)
 	defer l.Release()
-	_, err = Lock(dir, "szkola", time.Hour)
+	_, err = Lock(dir, "szkola")
 	var le *LockedError
-	if !errors.As(err, &le) || le.PID != os.Getpid() || le.Host != hostname(t) {
+	if !errors.As(err, &le) || le.PID != os.Getpid() || le.Command == "" {
 		t.Fatalf("err %v, want LockedError naming this process", err)
 	}
-	other, err := Lock(dir, "inna-szkola", time.Hour) // another school is free
+	if !strings.Contains(err.Error(), le.Command) {
+		t.Errorf("message %q does not name the holder's command", err)
+	}
+	if lockHolder(t, dir).PID != os.Getpid() {
+		t.Error("the refused Lock changed the holder's details")
+	}
+	other, err := Lock(dir, "inna-szkola") // another school is free
 	noErr(t, err)
 	noErr(t, other.Release())
 }
 
-func TestLockStale(t *testing.T) {
-	cases := []struct {
-		name       string
-		info       func(t *testing.T) lockInfo
-		staleAfter time.Duration
-		taken      bool
-	}{
-		{"dead PID on this host", func(t *testing.T) lockInfo {
-			return lockInfo{PID: deadPID(t), Host: hostname(t), Started: time.Now()}
-		}, 0, true},
-		{"live PID, older than the stale age", func(t *testing.T) lockInfo {
-			return lockInfo{PID: os.Getpid(), Host: hostname(t), Started: time.Now().Add(-2 * time.Hour)}
-		}, time.Hour, true},
-		{"live PID, younger than the stale age", func(t *testing.T) lockInfo {
-			return lockInfo{PID: os.Getpid(), Host: hostname(t), Started: time.Now().Add(-30 * time.Minute)}
-		}, time.Hour, false},
-		{"dead PID on another host cannot be judged", func(t *testing.T) lockInfo {
-			return lockInfo{PID: deadPID(t), Host: "inny-serwer", Started: time.Now()}
-		}, 0, false},
-		{"another host, older than the stale age", func(t *testing.T) lockInfo {
-			return lockInfo{PID: 1, Host: "inny-serwer", Started: time.Now().Add(-25 * time.Hour)}
-		}, 24 * time.Hour, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			planted := c.info(t)
-			writeLock(t, dir, planted)
-			logs := captureLog(t)
-			l, err := Lock(dir, "szkola", c.staleAfter)
-			if !c.taken {
-				var le *LockedError
-				if !errors.As(err, &le) || le.PID != planted.PID {
-					t.Fatalf("err %v, want LockedError of pid %d", err, planted.PID)
-				}
-				if !sameHolder(lockHolder(t, dir), planted) {
-					t.Error("held lock was changed")
-				}
-				return
-			}
-			noErr(t, err)
-			defer l.Release()
-			if !strings.Contains(logs.String(), "stale run lock") {
-				t.Errorf("no warning logged: %q", logs.String())
-			}
-			if got := lockHolder(t, dir); got.PID != os.Getpid() || !got.Started.After(planted.Started) {
-				t.Errorf("lock holds %+v after takeover", got)
-			}
-			entries, _ := os.ReadDir(dir)
-			if len(entries) != 1 {
-				t.Errorf("files left: %v", entries)
-			}
-		})
-	}
-	t.Run("unreadable lock", func(t *testing.T) {
+// A lock file left by an earlier run, whatever it holds, is no lock: only
+// the operating system's lock on it counts.
+func TestLockLeftoverFile(t *testing.T) {
+	for _, content := range []string{"", "{half", `{"pid":1,"host":"x","started":"2026-09-15T23:00:00Z"}`} {
 		dir := t.TempDir()
-		noErr(t, os.WriteFile(filepath.Join(dir, "szkola.lock"), []byte("{half"), 0o600))
-		l, err := Lock(dir, "szkola", 0)
+		noErr(t, os.WriteFile(filepath.Join(dir, "szkola.lock"), []byte(content), 0o600))
+		l, err := Lock(dir, "szkola")
 		noErr(t, err)
+		if lockHolder(t, dir).PID != os.Getpid() {
+			t.Errorf("after %q: holder not rewritten", content)
+		}
 		noErr(t, l.Release())
-	})
+	}
 }
 
-// A run whose stale lock was taken over must not remove the new holder's
-// lock when it finally releases.
-func TestReleaseAfterTakeover(t *testing.T) {
-	dir := t.TempDir()
-	l, err := Lock(dir, "szkola", 0)
-	noErr(t, err)
-	newer := lockInfo{PID: os.Getpid(), Host: hostname(t), Started: time.Now().Add(time.Second)}
-	writeLock(t, dir, newer)
-	noErr(t, l.Release())
-	if !sameHolder(lockHolder(t, dir), newer) {
-		t.Error("release removed another run's lock")
+// holdLockEnv makes the test binary a lock holder: see TestMain.
+const holdLockEnv = "MLEGIT_TEST_HOLD_LOCK"
+
+// holdLock takes the lock of dir/szkola, says "locked" and waits to be
+// killed.
+func holdLock(dir string) {
+	if _, err := Lock(dir, "szkola"); err != nil {
+		os.Stdout.WriteString("error: " + err.Error() + "\n")
+		os.Exit(1)
 	}
+	os.Stdout.WriteString("locked\n")
+	time.Sleep(time.Hour)
+}
+
+// The lock holds against another process for as long as it lives, and the
+// system releases it when that process is killed: nothing to take over.
+func TestLockAcrossProcesses(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), holdLockEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	noErr(t, err)
+	noErr(t, cmd.Start())
+	defer cmd.Process.Kill()
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "locked\n" {
+		t.Fatalf("holder said %q", line)
+	}
+	for range 2 { // refused again and again, never taken over
+		_, err = Lock(dir, "szkola")
+		var le *LockedError
+		if !errors.As(err, &le) || le.PID != cmd.Process.Pid {
+			t.Fatalf("err %v, want LockedError of pid %d", err, cmd.Process.Pid)
+		}
+	}
+	noErr(t, cmd.Process.Kill())
+	cmd.Wait()
+	l, err := Lock(dir, "szkola")
+	noErr(t, err)
+	noErr(t, l.Release())
+}
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(holdLockEnv); dir != "" {
+		holdLock(dir)
+		return
+	}
+	os.Exit(m.Run())
 }

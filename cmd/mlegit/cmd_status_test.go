@@ -139,7 +139,7 @@ func TestStatusAfterNightly(t *testing.T) {
 		}
 	})
 	t.Run("status reads while a run holds the lock", func(t *testing.T) {
-		lock, err := state.Lock(filepath.Join(out, "state"), "sp7-demo", 0)
+		lock, err := state.Lock(filepath.Join(out, "state"), "sp7-demo")
 		if err != nil {
 			t.Fatal(err)
 		}

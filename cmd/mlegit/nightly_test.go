@@ -344,7 +344,7 @@ func TestNightlyUnreadableRosterInvalidatesNobody(t *testing.T) {
 
 func TestNightlyOverlappingRunIsLockedOut(t *testing.T) {
 	roster, photos, out := school(t)
-	lock, err := state.Lock(filepath.Join(out, "state"), "sp7-demo", 0)
+	lock, err := state.Lock(filepath.Join(out, "state"), "sp7-demo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,6 @@ import (
 	"github.com/mlegit/mlegit/state"
 )
 
-// lockStaleAfter is the age after which a school's run lock is taken over
-// even if its process seems alive: no nightly run takes half a day.
-const lockStaleAfter = 12 * time.Hour
-
 // stateDir is where a school's state store lives: state_dir, or OUT/state.
 func stateDir(cfg *config.Config, out string) string {
 	if cfg.StateDir != "" {
@@ -27,7 +23,7 @@ func stateDir(cfg *config.Config, out string) string {
 // exit code 4.
 func openState(cfg *config.Config, out, school string) (*state.Store, func(), error) {
 	dir := stateDir(cfg, out)
-	lock, err := state.Lock(dir, school, lockStaleAfter)
+	lock, err := state.Lock(dir, school)
 	if err != nil {
 		var le *state.LockedError
 		if errors.As(err, &le) {
