@@ -158,6 +158,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.Summary.UnmatchedPhotos = photoRep.Unmatched
+	for _, f := range res.Summary.Files {
+		for _, w := range f.Warnings {
+			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: f.File, Message: w})
+		}
+	}
 	res.Summary.Warnings = append(res.Summary.Warnings, photoRep.Warnings...)
 	for _, f := range res.Summary.Files {
 		if f.Error == "" {

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/student"
 )
 
@@ -102,5 +104,30 @@ func TestRunOutputNotWritable(t *testing.T) {
 		OutDir: filepath.Join(file, "out")})
 	if err == nil {
 		t.Error("no error writing reports under a regular file")
+	}
+}
+
+// A roster without a class column is read with a Polish warning in the
+// summary; one with two PESEL columns is the file's FILE_COLUMNS_AMBIGUOUS
+// rejection, naming both columns, and the other roster goes on.
+func TestRunHeaderWarningsAndAmbiguity(t *testing.T) {
+	dir := t.TempDir()
+	ambiguous := filepath.Join(dir, "dwa.csv")
+	os.WriteFile(ambiguous, []byte("Nazwisko;Imię;PESEL;Numer legitymacji;Nr PESEL\nNowak;Jan;11210110089;1/2024;11210110089\n"), 0o600)
+	res, err := Run(context.Background(), Config{School: "s", AsOf: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC),
+		Rosters: []string{writeRoster(t), ambiguous}, OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned, rejected bool
+	for _, w := range res.Summary.Warnings {
+		warned = warned || (w.File == "r.csv" && w.Message == roster.NoClassWarning)
+	}
+	for _, r := range res.Summary.Rejections {
+		rejected = rejected || (r.File == "dwa.csv" && r.Code == reject.FileColumnsAmbiguous &&
+			strings.Contains(r.Message, "C („PESEL”) i E („Nr PESEL”)"))
+	}
+	if !warned || !rejected || res.Summary.Students != 4 {
+		t.Errorf("no-class warning %v, ambiguity rejection %v, students %d; summary %+v", warned, rejected, res.Summary.Students, res.Summary)
 	}
 }

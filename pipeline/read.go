@@ -19,7 +19,7 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 	cfg.Progress.Stage("roster", -1)
 	for _, path := range cfg.Rosters {
 		st := report.FileStatus{File: filepath.Base(path)}
-		err := roster.ReadFile(ctx, path, cfg.Roster, func(r roster.Record) error {
+		info, err := roster.ReadFile(ctx, path, cfg.Roster, func(r roster.Record) error {
 			st.Rows++
 			cfg.Progress.Done(1)
 			select {
@@ -33,9 +33,11 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 			return files, ctx.Err()
 		}
 		if err != nil {
-			var mc *roster.MissingColumnsError
-			st.Error, st.Komunikat, st.MissingColumns = err.Error(), polishFileError(err), errors.As(err, &mc)
+			st.Error, st.Komunikat, st.Code = err.Error(), polishFileError(err), fileCode(err)
+			st.MissingColumns = st.Code == reject.FileColumnsMissing
 			cfg.Log.Warn("roster file failed", "file", st.File, "err", err)
+		} else {
+			st.Warnings = info.Warnings
 		}
 		files = append(files, st)
 	}
@@ -44,16 +46,36 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 
 // polishFileError explains a roster file failure to the secretariat.
 func polishFileError(err error) string {
-	var mc *roster.MissingColumnsError
+	var (
+		mc *roster.MissingColumnsError
+		ac *roster.AmbiguousColumnsError
+	)
 	switch {
 	case errors.As(err, &mc):
 		return mc.PolishMessage() + " — nikogo z tego pliku nie przyjęto."
+	case errors.As(err, &ac):
+		return ac.PolishMessage()
 	case errors.Is(err, roster.ErrNotRegular):
 		return "To nie jest zwykły plik (folder, potok albo urządzenie) — wskaż plik CSV lub XLSX z listą uczniów."
 	case errors.Is(err, roster.ErrTooManyUnreadable):
 		return "Zbyt wiele wierszy pliku nie da się odczytać — plik jest uszkodzony albo to nie jest lista uczniów; zapisz go ponownie z arkusza."
 	}
 	return reject.FileUnreadable.Message()
+}
+
+// fileCode is the reason code of a roster file failure.
+func fileCode(err error) reject.Code {
+	var (
+		mc *roster.MissingColumnsError
+		ac *roster.AmbiguousColumnsError
+	)
+	switch {
+	case errors.As(err, &mc):
+		return reject.FileColumnsMissing
+	case errors.As(err, &ac):
+		return reject.FileColumnsAmbiguous
+	}
+	return reject.FileUnreadable
 }
 
 // fileRejections lists the roster files that could not be used, for the
@@ -64,9 +86,9 @@ func fileRejections(files []report.FileStatus) []reject.Rejection {
 		if f.Error == "" {
 			continue
 		}
-		code := reject.FileUnreadable
-		if f.MissingColumns {
-			code = reject.FileColumnsMissing
+		code := f.Code
+		if code == "" {
+			code = reject.FileUnreadable
 		}
 		out = append(out, reject.Rejection{File: f.File, Code: code, Message: f.Komunikat, Detail: f.Error})
 	}

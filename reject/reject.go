@@ -37,6 +37,8 @@ const (
 const (
 	FileUnreadable     Code = "FILE_UNREADABLE"
 	FileColumnsMissing Code = "FILE_COLUMNS_MISSING"
+	// FileColumnsAmbiguous: two columns of the header name the same field.
+	FileColumnsAmbiguous Code = "FILE_COLUMNS_AMBIGUOUS"
 )
 
 // Photo codes.
@@ -78,7 +80,7 @@ const (
 var all = []Code{
 	PESELLength, PESELChecksum, PESELBirthdateMismatch, CardMissing, CardExpired,
 	NameMissing, NameInvalid, DateInvalid, FieldInvalid, DuplicatePESEL, PESELInOtherSchool, RowUnreadable,
-	FileUnreadable, FileColumnsMissing,
+	FileUnreadable, FileColumnsMissing, FileColumnsAmbiguous,
 	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy,
 	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesStale,
 	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,

@@ -46,6 +46,11 @@ type FileStatus struct {
 	Komunikat string `json:"komunikat,omitempty"` // Polish, for the secretariat
 	// MissingColumns: the file lacks required columns (else unreadable).
 	MissingColumns bool `json:"missing_columns,omitempty"`
+	// Code is the file's FILE_* reason when it could not be used.
+	Code reject.Code `json:"code,omitempty"`
+	// Warnings (Polish) tell what a file that was read lacks, e.g. a
+	// class column; each also appears in the summary's warnings.
+	Warnings []string `json:"-"`
 }
 
 // Summary is the content of summary.json. Counts are of students (roster
@@ -151,7 +156,7 @@ func writeRejections(dir string, rs []reject.Rejection) error {
 func (s *Summary) mask() {
 	for i := range s.Rejections {
 		r := &s.Rejections[i]
-		r.File, r.Detail = pesel.MaskIn(r.File), pesel.MaskIn(r.Detail)
+		r.File, r.Detail, r.Szczegoly = pesel.MaskIn(r.File), pesel.MaskIn(r.Detail), pesel.MaskIn(r.Szczegoly)
 	}
 	for i := range s.Warnings {
 		s.Warnings[i].Message = pesel.MaskIn(s.Warnings[i].Message)
@@ -169,7 +174,11 @@ func cells(r reject.Rejection) []string {
 	if r.Row > 0 {
 		row = strconv.Itoa(r.Row)
 	}
-	return []string{r.File, row, r.PESEL, r.Name, r.Class, string(r.Code), r.Message, r.Detail}
+	detail := r.Szczegoly // Polish; rejections not yet given one show Detail
+	if detail == "" {
+		detail = r.Detail
+	}
+	return []string{r.File, row, r.PESEL, r.Name, r.Class, string(r.Code), r.Message, detail}
 }
 
 // WriteCSV writes rejections as UTF-8 with BOM, ';'-separated, CRLF line

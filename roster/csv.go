@@ -20,25 +20,25 @@ var delimiters = []rune{';', ',', '\t'}
 // broken quote, a NUL byte) is emitted as an unreadable Record and the
 // rows after it are read; a NUL byte in the first non-blank line means
 // binary data, no roster.
-func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) error {
+func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (columns, error) {
 	text, err := decodeText(data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	if strings.ContainsRune(firstLine(text), 0) {
-		return ErrUnsupported // binary data, not text
+		return nil, ErrUnsupported // binary data, not text
 	}
-	recs, err := parseCSV(text, name, m)
+	recs, cols, err := parseCSV(text, name, m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range recs {
 		if err := send(ctx, emit, r); err != nil {
-			return err
+			return cols, err
 		}
 	}
-	return nil
+	return cols, nil
 }
 
 // maxUnreadableRows bounds the rows of one file reported unreadable; a
@@ -55,7 +55,7 @@ var ErrTooManyUnreadable = fmt.Errorf("more than %d rows cannot be parsed", maxU
 // If none does, the error names the columns missing from the best
 // candidate row, unless no row named any required column and some
 // delimiter met a parse error: then that error is more telling.
-func parseCSV(text, name string, m matcher) ([]Record, error) {
+func parseCSV(text, name string, m matcher) ([]Record, columns, error) {
 	var (
 		best     *csvScan
 		firstErr error
@@ -63,7 +63,7 @@ func parseCSV(text, name string, m matcher) ([]Record, error) {
 	for _, d := range delimiterOrder(text) {
 		recs, scan, err := parseWith(text, d, name, m)
 		if err == nil || scan.header {
-			return recs, err
+			return recs, scan.cols, err
 		}
 		var missing *MissingColumnsError
 		switch {
@@ -76,12 +76,12 @@ func parseCSV(text, name string, m matcher) ([]Record, error) {
 		}
 	}
 	if best != nil && len(best.best.missing()) < len(requiredFields) {
-		return nil, best.missingError(name)
+		return nil, nil, best.missingError(name)
 	}
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, nil, firstErr
 	}
-	return nil, (&headerScan{}).missingError(name)
+	return nil, nil, (&headerScan{}).missingError(name)
 }
 
 // csvScan is a headerScan that also says whether it found the header.
@@ -141,6 +141,9 @@ func parseWith(text string, delim rune, name string, m matcher) ([]Record, *csvS
 				continue
 			}
 			cols, scan.header = scan.offer(cells)
+			if err := scan.ambiguousError(name); err != nil {
+				return nil, scan, err
+			}
 			if !scan.header && scan.done() {
 				break
 			}

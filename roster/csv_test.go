@@ -232,14 +232,14 @@ func TestReadFileStops(t *testing.T) {
 	p := writeTemp(t, "s.csv", append([]byte(strings.Join(schoolHeader, ";")+"\n"), csvBytes(t, schoolRows, ';', false)...))
 	stop := errors.New("stop")
 	n := 0
-	err := ReadFile(context.Background(), p, nil, func(Record) error { n++; return stop })
+	_, err := ReadFile(context.Background(), p, nil, func(Record) error { n++; return stop })
 	if err != stop || n != 1 {
 		t.Errorf("emit error: got %v after %d records, want stop as is after 1", err, n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	n = 0
-	err = ReadFile(ctx, p, nil, func(Record) error { n++; return nil })
+	_, err = ReadFile(ctx, p, nil, func(Record) error { n++; return nil })
 	if !errors.Is(err, context.Canceled) || n != 0 {
 		t.Errorf("cancelled: got %v after %d records, want context.Canceled after 0", err, n)
 	}

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -42,7 +43,7 @@ var synonyms = map[Field][]string{
 	FieldSecondName: {"Drugie imię", "Imię drugie", "imie2", "Drugie imiona"},
 	FieldBirthDate:  {"Data urodzenia", "data_ur", "Data ur."},
 	FieldPESEL:      {"PESEL", "Numer PESEL", "Nr PESEL"},
-	FieldClass:      {"Oddział", "Klasa", "Dane oddziału"},
+	FieldClass:      {"Oddział", "Klasa", "Dane oddziału", "Nazwa oddziału", "Symbol oddziału"},
 	FieldCardNumber: {"Numer legitymacji", "nr_leg", "Nr legitymacji", "Numer legitymacji szkolnej", "Nr legitymacji szkolnej"},
 	FieldCardIssued: {"Data wydania legitymacji", "data_wydania", "Data wydania"},
 	FieldCardValid:  {"Data ważności legitymacji", "data_waznosci", "Ważna do", "Data ważności"},
@@ -78,6 +79,14 @@ func fold(s string) string {
 // matcher maps folded header names to fields.
 type matcher map[string]Field
 
+// classWords are the words a class header is made of when it names the
+// class in more than one way: "Klasa/oddział", "Oddział (klasa)",
+// "Klasa - oddział", "Nazwa klasy".
+var classWords = map[string]bool{"klasa": true, "klasy": true, "oddzial": true, "oddzialu": true}
+
+// classFillers may stand beside a class word in such a header.
+var classFillers = map[string]bool{"nazwa": true, "dane": true, "symbol": true, "i": true, "lub": true}
+
 // newMatcher builds the name table: built-in synonyms, then the configured
 // names from opt, which win over a built-in name they repeat.
 func newMatcher(opt *Options) matcher {
@@ -99,23 +108,52 @@ func newMatcher(opt *Options) matcher {
 	return m
 }
 
+// field returns the field a header cell names: by its folded name, or, for
+// the class, by its words ("Klasa/oddział" is the class, whichever
+// separators and brackets join the words).
+func (m matcher) field(cell string) (Field, bool) {
+	if f, ok := m[fold(cell)]; ok {
+		return f, true
+	}
+	words := strings.FieldsFunc(cell, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	class := false
+	for _, w := range words {
+		switch w = fold(w); {
+		case classWords[w]:
+			class = true
+		case !classFillers[w]:
+			return "", false
+		}
+	}
+	return FieldClass, class
+}
+
 // columns gives the cell index of each recognised field.
 type columns map[Field]int
 
-// match maps a header row; the first cell naming a field wins, and cells
-// naming no field are ignored.
-func (m matcher) match(cells []string) columns {
-	c := columns{}
+// ambiguity is a field that two header cells both name.
+type ambiguity struct {
+	field      Field
+	first, dup int       // cell indexes
+	names      [2]string // the header cells as written
+}
+
+// match maps a header row; cells naming no field are ignored. A field
+// named by a second cell keeps its first column and is reported in dups.
+func (m matcher) match(cells []string) (c columns, dups []ambiguity) {
+	c = columns{}
 	for i, cell := range cells {
-		f, ok := m[fold(cell)]
+		f, ok := m.field(cell)
 		if !ok {
 			continue
 		}
-		if _, dup := c[f]; !dup {
-			c[f] = i
+		if j, dup := c[f]; dup {
+			dups = append(dups, ambiguity{field: f, first: j, dup: i, names: [2]string{cells[j], cell}})
+			continue
 		}
+		c[f] = i
 	}
-	return c
+	return c, dups
 }
 
 // missing lists the required fields c lacks, in report order.
@@ -189,17 +227,24 @@ type headerScan struct {
 	m    matcher
 	rows int
 	best columns
+	cols columns     // the header row's, once found
+	dups []ambiguity // of the header row, once found
 }
 
 // offer examines one row (cells already trimmed). It returns the columns
-// and true when the row maps every required field.
+// and true when the row maps every required field; the header's
+// ambiguities are then kept for ambiguousError.
 func (h *headerScan) offer(cells []string) (columns, bool) {
 	h.rows++
-	c := h.m.match(cells)
+	c, dups := h.m.match(cells)
 	if h.best == nil || len(c.missing()) < len(h.best.missing()) {
 		h.best = c
 	}
-	return c, len(c.missing()) == 0
+	found := len(c.missing()) == 0
+	if found {
+		h.cols, h.dups = c, dups
+	}
+	return c, found
 }
 
 // done reports whether the search window is used up.
@@ -208,6 +253,61 @@ func (h *headerScan) done() bool { return h.rows >= maxHeaderRows }
 // missingError describes the best candidate row's gaps.
 func (h *headerScan) missingError(file string) *MissingColumnsError {
 	return &MissingColumnsError{File: file, Missing: h.best.missing()}
+}
+
+// ambiguousError is nil, or describes the header's first field named by
+// two columns.
+func (h *headerScan) ambiguousError(file string) error {
+	if len(h.dups) == 0 {
+		return nil
+	}
+	d := h.dups[0]
+	return &AmbiguousColumnsError{File: file, Field: d.field,
+		Columns: [2]string{columnLetter(d.first), columnLetter(d.dup)}, Names: d.names}
+}
+
+// AmbiguousColumnsError reports a header row in which two columns name
+// the same field (two PESEL columns, "Klasa" beside "Oddział"): guessing
+// which one holds the truth could send wrong data, so the whole file
+// fails (FILE_COLUMNS_AMBIGUOUS).
+type AmbiguousColumnsError struct {
+	File    string
+	Field   Field
+	Columns [2]string // spreadsheet column letters, "C" and "F"
+	Names   [2]string // the two header cells as written
+}
+
+func (e *AmbiguousColumnsError) Error() string {
+	return fmt.Sprintf("two columns for %s: %s (%q) and %s (%q)", e.Field, e.Columns[0], e.Names[0], e.Columns[1], e.Names[1])
+}
+
+// PolishMessage names both columns for the secretariat.
+func (e *AmbiguousColumnsError) PolishMessage() string {
+	return fmt.Sprintf("Dwie kolumny pasują do pola „%s”: %s („%s”) i %s („%s”) — zostaw jedną albo zmień nagłówek drugiej; nikogo z tego pliku nie przyjęto.",
+		ColumnName(e.Field), e.Columns[0], e.Names[0], e.Columns[1], e.Names[1])
+}
+
+// columnLetter names cell index i as a spreadsheet column: 0 → "A",
+// 26 → "AA".
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// NoClassWarning is the warning of a roster without a class column: slips
+// are then not sorted by class and photos named after a class cannot be
+// matched.
+const NoClassWarning = "W pliku nie znaleziono kolumny z oddziałem (klasą) — uczniowie zostaną przyjęci bez oddziału, wydruki nie będą podzielone na klasy, a zdjęć nazwanych z oddziałem nie da się dopasować. Dodaj kolumnę „Oddział”."
+
+// warnings lists what the found header lacks that is not required.
+func (c columns) warnings() []string {
+	if _, ok := c[FieldClass]; !ok {
+		return []string{NoClassWarning}
+	}
+	return nil
 }
 
 // trimCell removes surrounding white space, including non-breaking and

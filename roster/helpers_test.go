@@ -56,7 +56,7 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 func readAll(t *testing.T, path string, opt *Options) ([]Record, error) {
 	t.Helper()
 	var got []Record
-	err := ReadFile(context.Background(), path, opt, func(r Record) error {
+	_, err := ReadFile(context.Background(), path, opt, func(r Record) error {
 		got = append(got, r)
 		return nil
 	})

@@ -67,45 +67,62 @@ const maxBytes = 64 << 20
 // read. An XLSX sheet is streamed. A path that is no regular file fails at
 // once with ErrNotRegular.
 // A file without the required columns fails with *MissingColumnsError.
-func ReadFile(ctx context.Context, path string, opt *Options, emit func(Record) error) error {
+func ReadFile(ctx context.Context, path string, opt *Options, emit func(Record) error) (Info, error) {
+	var info Info
+	cols, err := readFile(ctx, path, opt, emit)
+	if cols != nil {
+		info.Warnings = cols.warnings()
+	}
+	return info, err
+}
+
+// Info is what reading a roster found beyond its rows.
+type Info struct {
+	// Warnings are for the secretariat, in Polish: what the header lacks
+	// that is not required (no class column).
+	Warnings []string
+}
+
+func readFile(ctx context.Context, path string, opt *Options, emit func(Record) error) (columns, error) {
 	name := filepath.Base(path)
 	if fi, err := os.Stat(path); err != nil {
-		return fmt.Errorf("reading roster: %w", err)
+		return nil, fmt.Errorf("reading roster: %w", err)
 	} else if !fi.Mode().IsRegular() {
-		return fmt.Errorf("reading %s: %w (%s)", name, ErrNotRegular, fi.Mode().Type())
+		return nil, fmt.Errorf("reading %s: %w (%s)", name, ErrNotRegular, fi.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("reading roster: %w", err)
+		return nil, fmt.Errorf("reading roster: %w", err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() { // swapped since the check
-		return fmt.Errorf("reading %s: %w", name, ErrNotRegular)
+		return nil, fmt.Errorf("reading %s: %w", name, ErrNotRegular)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if len(data) > maxBytes {
-		return fmt.Errorf("reading %s: larger than %d MiB", name, maxBytes>>20)
+		return nil, fmt.Errorf("reading %s: larger than %d MiB", name, maxBytes>>20)
 	}
 	m := newMatcher(opt)
+	var cols columns
 	switch kind(data, path) {
 	case kindXLSX:
-		err = readXLSX(ctx, bytes.NewReader(data), name, m, emit)
+		cols, err = readXLSX(ctx, bytes.NewReader(data), name, m, emit)
 	case kindCSV:
-		err = readCSV(ctx, data, name, m, emit)
+		cols, err = readCSV(ctx, data, name, m, emit)
 	default:
 		err = ErrUnsupported
 	}
 	var stop emitError
 	if errors.As(err, &stop) {
-		return stop.err
+		return cols, stop.err
 	}
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
+		return cols, fmt.Errorf("reading %s: %w", name, err)
 	}
-	return nil
+	return cols, nil
 }
 
 // emitError carries an error returned by the caller's emit unchanged.

@@ -45,9 +45,9 @@ type Record struct {
 
 // Why a row could not be read, in the secretariat's words.
 const (
-	ReasonQuote     = "niedomknięty lub nadmiarowy cudzysłów (\") — popraw wiersz albo zapisz plik ponownie z arkusza"
-	ReasonBareQuote = "cudzysłów (\") w środku pola, które nie jest ujęte w cudzysłów — popraw wiersz"
-	ReasonNUL       = "wiersz zawiera bajt zerowy (NUL) — plik mógł zostać uszkodzony; zapisz go ponownie z arkusza"
+	ReasonQuote     = "niedomknięty lub nadmiarowy cudzysłów (\")"
+	ReasonBareQuote = "cudzysłów (\") w środku pola, którego nie ujęto w cudzysłowy"
+	ReasonNUL       = "wiersz zawiera bajt zerowy (NUL), plik mógł zostać uszkodzony"
 	ReasonCells     = "nie udało się odczytać komórek tego wiersza arkusza"
 )
 

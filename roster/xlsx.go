@@ -38,12 +38,12 @@ var sheetInMemory int64 = excelize.StreamChunkSize
 // text with a leading "=" (not the cached result), a number in a date
 // column with a date format yields RRRR-MM-DD, and other numbers yield
 // their plain decimal text, a PESEL padded to 11 digits (see typedCell).
-func readXLSX(ctx context.Context, r io.Reader, name string, m matcher, emit func(Record) error) (err error) {
+func readXLSX(ctx context.Context, r io.Reader, name string, m matcher, emit func(Record) error) (cols columns, err error) {
 	open := raw
 	open.UnzipXMLSizeLimit = sheetInMemory
 	f, err := excelize.OpenReader(r, open)
 	if err != nil {
-		return fmt.Errorf("opening workbook: %w", err)
+		return nil, fmt.Errorf("opening workbook: %w", err)
 	}
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
@@ -52,20 +52,20 @@ func readXLSX(ctx context.Context, r io.Reader, name string, m matcher, emit fun
 	}()
 	props, err := f.GetWorkbookProps()
 	if err != nil {
-		return fmt.Errorf("reading workbook properties: %w", err)
+		return nil, fmt.Errorf("reading workbook properties: %w", err)
 	}
 	b := &book{f: f, date1904: props.Date1904 != nil && *props.Date1904}
 	scan := &headerScan{m: m}
 	for _, sheet := range f.GetSheetList() {
 		found, err := b.readSheet(ctx, sheet, name, scan, emit)
 		if err != nil {
-			return err
+			return scan.cols, err
 		}
 		if found {
-			return nil
+			return scan.cols, nil
 		}
 	}
-	return scan.missingError(name)
+	return nil, scan.missingError(name)
 }
 
 // book is an open workbook being read.
@@ -105,6 +105,9 @@ func (b *book) readSheet(ctx context.Context, sheet, name string, scan *headerSc
 		}
 		if !found {
 			cols, found = scan.offer(cells)
+			if err := scan.ambiguousError(name); err != nil {
+				return true, err
+			}
 			if !found && scan.done() {
 				return false, nil
 			}

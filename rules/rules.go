@@ -19,6 +19,7 @@ import (
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Check validates one roster row as of the given date. It returns the parsed
@@ -26,7 +27,9 @@ import (
 // rejections (one per problem) and a zero Student.
 func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection) {
 	if r.Unreadable != "" {
-		return student.Student{}, []reject.Rejection{Reject(r, reject.RowUnreadable, r.Unreadable)}
+		rej := Reject(r, reject.RowUnreadable, "row could not be parsed")
+		rej.Szczegoly = reject.RowUnreadable.Detail("", texts.Args{"reason": r.Unreadable})
+		return student.Student{}, []reject.Rejection{rej}
 	}
 	c := checker{rec: r}
 	s := student.Student{
@@ -139,6 +142,8 @@ func (c *checker) pesel() pesel.PESEL {
 	switch {
 	case err == nil:
 		return p
+	case errors.Is(err, pesel.ErrLength) && scientific(raw):
+		c.add(reject.PESELLength, "arkusz zapisał PESEL jako liczbę w zapisie wykładniczym („"+raw+"”), a tej liczby nie da się zamienić z powrotem na cyfry — sformatuj kolumnę PESEL jako tekst, wpisz numery ponownie i zapisz plik")
 	case errors.Is(err, pesel.ErrLength) && lostLeadingZero(raw):
 		c.add(reject.PESELLength, "10 cyfr — arkusz usunął zero z początku numeru; wpisz PESEL jako tekst")
 	case errors.Is(err, pesel.ErrLength):
@@ -149,6 +154,19 @@ func (c *checker) pesel() pesel.PESEL {
 		c.add(reject.PESELBirthdateMismatch, "PESEL zawiera niemożliwą datę urodzenia")
 	}
 	return ""
+}
+
+// scientific reports whether s is a number in a spreadsheet's scientific
+// notation, "1,72314E+10" or "1.72314e10": what Excel shows for an 11-digit
+// number in a column too narrow or formatted as General, and writes to CSV.
+func scientific(s string) bool {
+	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E")
+	exp = strings.TrimPrefix(exp, "+")
+	if !ok || exp == "" || mant == "" || strings.Trim(exp, "0123456789") != "" {
+		return false
+	}
+	intPart, frac, _ := strings.Cut(strings.Replace(mant, ",", ".", 1), ".")
+	return intPart != "" && strings.Trim(intPart+frac, "0123456789") == ""
 }
 
 // lostLeadingZero reports whether a 10-digit value is a valid PESEL once

@@ -191,7 +191,7 @@ func TestCheckUnreadableRow(t *testing.T) {
 	r := good()
 	r.Unreadable = roster.ReasonQuote
 	s, rej := Check(r, asOf)
-	if len(rej) != 1 || rej[0].Code != reject.RowUnreadable || rej[0].Detail != roster.ReasonQuote || s.PESEL != "" {
+	if len(rej) != 1 || rej[0].Code != reject.RowUnreadable || !strings.Contains(rej[0].Szczegoly, roster.ReasonQuote) || s.PESEL != "" {
 		t.Fatalf("Check = %+v, %+v; want only ROW_UNREADABLE", s, rej)
 	}
 	if rej[0].Row != 2 || rej[0].Name != "Kamiński Paweł" || rej[0].PESEL != pesel.Masked("11210110089") {
@@ -199,5 +199,23 @@ func TestCheckUnreadableRow(t *testing.T) {
 	}
 	if d := Duplicates([]roster.Record{good(), r}); len(d) != 0 {
 		t.Errorf("Duplicates = %v, want none: the unreadable row's PESEL is only a guess", d)
+	}
+}
+
+// A PESEL that a spreadsheet turned into scientific notation gets a hint
+// to format the column as text, not a count of characters.
+func TestCheckPESELInScientificNotation(t *testing.T) {
+	for _, v := range []string{"1,72314E+10", "1.72314E+10", "2,1E+10", "1.23e10"} {
+		r := good()
+		r.PESEL, r.BirthDate = v, ""
+		_, rej := Check(r, asOf)
+		if len(rej) != 1 || rej[0].Code != reject.PESELLength || !strings.Contains(rej[0].Detail, "jako tekst") || !strings.Contains(rej[0].Detail, v) {
+			t.Errorf("%s: got %+v, want PESEL_LENGTH with the format-as-text hint", v, rej)
+		}
+	}
+	for _, v := range []string{"E+10", "1,2E", "12345E+1x", "1,2,3E+10"} {
+		if scientific(v) {
+			t.Errorf("scientific(%q) = true", v)
+		}
 	}
 }

@@ -198,6 +198,15 @@ var catalogue = map[string]Entry{
 		Example: Args{"columns": []Quoted{"PESEL", "Numer legitymacji"}},
 	},
 
+	"FILE_COLUMNS_AMBIGUOUS": {
+		Title:  "Dwie kolumny pliku z listą uczniów pasują do tego samego pola — nikogo z tego pliku nie przyjęto.",
+		Action: "Zostaw jedną z tych kolumn albo zmień nagłówek drugiej i uruchom program ponownie.",
+		Details: map[string]string{
+			"": "Do pola {field} pasują kolumny {first} i {second}.",
+		},
+		Example: Args{"field": Quoted("PESEL"), "first": "C („PESEL”)", "second": "E („Nr PESEL”)"},
+	},
+
 	// Photos.
 	"PHOTO_MISSING": {
 		Title:  "Brak zdjęcia ucznia.",
