@@ -10,9 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/rules"
@@ -228,39 +228,20 @@ func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, co
 	return send, c, nil
 }
 
-// autoReissue reports whether an invalidated student, now accepted with an
-// unchanged row, gets a new card by itself: when the invalidation was the
-// run's own (left the roster, rejected) or a lost device.
+// autoReissue reports whether an invalidated student, now accepted, gets
+// a new card by itself: when the reason of the invalidation says so
+// (lifecycle.Reason.AutoReissue).
 func (n *Nightly) autoReissue(ctx context.Context, p string) (bool, error) {
 	h, err := n.Store.History(ctx, p)
-	if err != nil {
+	if err != nil || len(h) == 0 {
 		return false, err
 	}
-	if len(h) == 0 {
-		return false, nil
-	}
-	reason := h[len(h)-1].Reason
-	for _, auto := range []string{"left the roster", "rejected by validation", "card validity passed", ReasonLostDevice} {
-		if strings.HasPrefix(reason, auto) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return lifecycle.ReasonOf(h[len(h)-1].Reason).AutoReissue(), nil
 }
-
-// ReasonLostDevice is the invalidation reason after which a student still
-// on the roster is reissued automatically.
-const ReasonLostDevice = "lost or broken device"
 
 // issued reports whether a card was (being) issued in state s: a change
 // of data then invalidates it.
-func issued(s state.State) bool {
-	switch s {
-	case state.Packaged, state.CodesReceived, state.SlipPrinted, state.PickedUp, state.Activated:
-		return true
-	}
-	return false
-}
+func issued(s state.State) bool { return lifecycle.InFlight.Has(s) }
 
 func changeReason(ch state.Change) string {
 	switch {

@@ -1,26 +1,11 @@
-// Package register keeps the pickup register: who collected which
-// student's slip, and the per-student register of codes the secretariat
+// Package register writes the per-student register of codes the secretariat
 // prints or opens in a spreadsheet.
 //
-// # Pickups file
+// # Pickups
 //
-// Until the state store (package state) is wired in, pickups live in
-// OUT/register/odbiory.json, written 0600 and atomically through safefile:
-//
-//	{
-//	  "version": 1,
-//	  "pickups": [
-//	    {"pesel": "11020312345", "by": "Anna Nowak (matka)",
-//	     "at": "2026-09-16T00:00:00Z", "recorded": "2026-09-16T10:42:07Z"}
-//	  ]
-//	}
-//
-// pesel is the full number (the file is as private as the codes store),
-// by who collected the slip, at the pickup date as a wall-clock time stored
-// as UTC (like the codes store), recorded when mlegit wrote the entry. The
-// elements unmarshal directly into state.Pickup for state.ImportPickups.
-// A student is picked up once: a second pickup is refused (ErrPickedUp), the
-// same rule the state store applies.
+// Pickups are recorded by mlegit pickup in the school's state store
+// (package state, through package lifecycle), the only pickup ledger, one
+// per issue of the card. The register reads them from there.
 //
 // # Register
 //
@@ -35,8 +20,9 @@
 //	odebrano          the slip was picked up, the code is still valid
 //	oczekuje odbioru  none of the above
 //
-// Activation and invalidation come from the portal through the state store;
-// until it is wired they are empty and only the last three statuses occur.
-// No activation code is ever written to the register. Spreadsheet cells that
+// Activation and invalidation come from the state store. A card issued
+// again (mlegit reissue, a name change) has a row per earlier issue that
+// was picked up, after the current one, with its own pickup, the status
+// unieważniony and "wydanie N, zastąpione nowym" in Uwagi. No activation code is ever written to the register. Spreadsheet cells that
 // would read as formulas are neutralised (package formula).
 package register

@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/slips"
+	"github.com/mlegit/mlegit/state"
 )
 
 // Status is where a student's code stands on the as-of date; the values are
@@ -33,8 +35,13 @@ func Statuses() []Status { return []Status{Pending, PickedUp, Active, Expired, I
 // Sources are what the register joins. Store is required; the rest may be
 // nil.
 type Sources struct {
-	Store   *codes.Store
-	Pickups *Pickups
+	Store *codes.Store
+	// Pickups are the pickups of every issue of every card, from the
+	// state store (state.Store.Pickups), the only pickup ledger.
+	Pickups []state.Pickup
+	// Issues maps a PESEL to its card's current issue (state.Record.Issue);
+	// a student missing from it is at issue 1.
+	Issues map[string]int
 	// Activated and Invalidated map a PESEL to when its code was activated
 	// or invalidated (from the portal, via the state store).
 	Activated   map[string]time.Time
@@ -52,15 +59,30 @@ type Row struct {
 	PickedUpBy                 string
 	Simulated                  bool
 	Status                     Status
+	// Issue is the card's issue the row is about; an earlier issue, with
+	// its pickup, gets a row of its own after the current one.
+	Issue int
+	// Replaced: the row is an earlier issue, withdrawn for a newer one.
+	Replaced bool
 }
 
-// Build joins the sources into one row per codes entry, sorted by class then
-// surname (slips.Sort), with each status judged on asOf.
+// Build joins the sources into one row per codes entry (the card's
+// current issue), sorted by class then surname (slips.Sort), with each
+// status judged on asOf. An earlier issue that was picked up follows its
+// student's row, with its own pickup and the status unieważniony.
 func Build(src Sources, asOf time.Time) []Row {
 	entries := append([]codes.Entry(nil), src.Store.Entries...)
 	slips.Sort(entries)
+	byIssue := map[string]map[int]state.Pickup{}
+	for _, pk := range src.Pickups {
+		if byIssue[pk.PESEL] == nil {
+			byIssue[pk.PESEL] = map[int]state.Pickup{}
+		}
+		byIssue[pk.PESEL][pk.Issue] = pk
+	}
 	rows := make([]Row, 0, len(entries))
 	for _, e := range entries {
+		issue := max(src.Issues[e.PESEL], 1)
 		r := Row{
 			Surname:     e.Surname,
 			FirstNames:  joinNames(e.FirstName, e.SecondName),
@@ -70,18 +92,23 @@ func Build(src Sources, asOf time.Time) []Row {
 			Generated:   e.Generated,
 			ValidUntil:  e.ValidUntil,
 			Simulated:   e.Simulated,
+			Issue:       issue,
 		}
-		picked := false
-		if src.Pickups != nil {
-			var pk Pickup
-			if pk, picked = src.Pickups.Find(e.PESEL); picked {
-				r.PickedUpAt, r.PickedUpBy = pk.At, pk.By
-			}
+		pk, picked := byIssue[e.PESEL][issue]
+		if picked {
+			r.PickedUpAt, r.PickedUpBy = pk.At, pk.By
 		}
 		_, activated := src.Activated[e.PESEL]
 		_, invalidated := src.Invalidated[e.PESEL]
 		r.Status = status(invalidated, activated, picked, e.ValidUntil, asOf)
 		rows = append(rows, r)
+		for i := issue - 1; i >= 1; i-- {
+			if pk, ok := byIssue[e.PESEL][i]; ok {
+				old := Row{Surname: r.Surname, FirstNames: r.FirstNames, Class: r.Class, MaskedPESEL: r.MaskedPESEL,
+					Issue: i, Replaced: true, PickedUpAt: pk.At, PickedUpBy: pk.By, Status: Invalidated}
+				rows = append(rows, old)
+			}
+		}
 	}
 	return rows
 }
@@ -168,10 +195,17 @@ var columns = []string{
 
 // cells returns row i's texts in column order (dates as DD.MM.RRRR).
 func (r Row) cells(i int) []string {
-	note := ""
-	if r.Simulated {
-		note = "symulator (WZÓR)"
+	var notes []string
+	switch {
+	case r.Replaced:
+		notes = append(notes, fmt.Sprintf("wydanie %d, zastąpione nowym", r.Issue))
+	case r.Issue > 1:
+		notes = append(notes, fmt.Sprintf("wydanie %d", r.Issue))
 	}
+	if r.Simulated {
+		notes = append(notes, "symulator (WZÓR)")
+	}
+	note := strings.Join(notes, "; ")
 	return []string{
 		fmt.Sprint(i + 1), r.Surname, r.FirstNames, r.Class, r.MaskedPESEL, r.CardNumber,
 		slips.FormatDate(r.Generated), slips.FormatDate(r.ValidUntil), dateOrEmpty(r.PickedUpAt),

@@ -3,7 +3,6 @@ package register
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/state"
 )
 
 func testPESEL(t *testing.T, serial string) string {
@@ -52,51 +52,44 @@ func fixture(t *testing.T) (*codes.Store, [3]string) {
 	}}, p
 }
 
-func TestRecordPickup(t *testing.T) {
+// TestEachIssueWithItsPickup: after a reissue the current issue's row
+// shows its own pickup (none yet), and the earlier issue follows with the
+// pickup it had.
+func TestEachIssueWithItsPickup(t *testing.T) {
 	store, p := fixture(t)
-	out := t.TempDir()
-	ok := Pickup{PESEL: p[0], By: "  Anna   Łęcka (matka) ", At: day("2026-09-16")}
-	if err := RecordPickup(out, store, ok); err != nil {
-		t.Fatal(err)
+	src := Sources{Store: store, Issues: map[string]int{p[0]: 2},
+		Pickups: []state.Pickup{{PESEL: p[0], By: "Anna", At: day("2026-09-16"), Issue: 1}}}
+	rows := Build(src, day("2026-09-20"))
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 3 current issues and 1 earlier: %+v", len(rows), rows)
 	}
-	for _, tc := range []struct {
-		name string
-		pk   Pickup
-		is   error
-	}{
-		{"second pickup refused", Pickup{PESEL: p[0], By: "Jan", At: day("2026-09-17")}, ErrPickedUp},
-		{"unknown student", Pickup{PESEL: testPESEL(t, "9999"), By: "Jan", At: day("2026-09-17")}, ErrNoCodes},
-		{"invalid PESEL", Pickup{PESEL: "11020312340", By: "Jan", At: day("2026-09-17")}, pesel.ErrChecksum},
-		{"nobody", Pickup{PESEL: p[1], By: " ", At: day("2026-09-17")}, nil},
-		{"no date", Pickup{PESEL: p[1], By: "Jan"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := RecordPickup(out, store, tc.pk)
-			if err == nil || (tc.is != nil && !errors.Is(err, tc.is)) {
-				t.Errorf("RecordPickup = %v, want an error matching %v", err, tc.is)
+	var cur, old *Row
+	for i := range rows {
+		if rows[i].MaskedPESEL == pesel.Masked(p[0]) {
+			if rows[i].Replaced {
+				old = &rows[i]
+			} else {
+				cur = &rows[i]
 			}
-		})
+		}
 	}
-	t.Run("file", func(t *testing.T) {
-		path := PickupsPath(out)
-		fi, err := os.Stat(path)
-		if err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("pickups file: %v, mode %v, want 0600", err, fi.Mode().Perm())
-		}
-		got, err := LoadPickups(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got.Pickups) != 1 || got.Pickups[0].By != "Anna Łęcka (matka)" || !got.Pickups[0].At.Equal(day("2026-09-16")) ||
-			got.Pickups[0].Recorded.IsZero() {
-			t.Errorf("pickups file holds %+v", got.Pickups)
-		}
-	})
+	if cur == nil || old == nil {
+		t.Fatalf("rows of the reissued student: current %v, earlier %v", cur, old)
+	}
+	if cur.Issue != 2 || !cur.PickedUpAt.IsZero() || cur.Status != Pending {
+		t.Errorf("current issue row %+v: want issue 2, not picked up, pending", *cur)
+	}
+	if old.Issue != 1 || old.PickedUpBy != "Anna" || old.Status != Invalidated {
+		t.Errorf("earlier issue row %+v: want issue 1 picked up by Anna, invalidated", *old)
+	}
+	if c := old.cells(0); !strings.Contains(c[len(c)-1], "wydanie 1") {
+		t.Errorf("earlier issue's note %q", c[len(c)-1])
+	}
 }
 
 func TestStatus(t *testing.T) {
 	store, p := fixture(t)
-	pickups := &Pickups{Version: 1, Pickups: []Pickup{{PESEL: p[0], By: "Anna", At: day("2026-09-16")}}}
+	pickups := []state.Pickup{{PESEL: p[0], By: "Anna", At: day("2026-09-16"), Issue: 1}}
 	for _, tc := range []struct {
 		name      string
 		asOf      string
@@ -144,7 +137,7 @@ func TestStatus(t *testing.T) {
 func TestWrite(t *testing.T) {
 	store, p := fixture(t)
 	out := t.TempDir()
-	pickups := &Pickups{Version: 1, Pickups: []Pickup{{PESEL: p[0], By: "@Anna Łęcka", At: day("2026-09-16")}}}
+	pickups := []state.Pickup{{PESEL: p[0], By: "@Anna Łęcka", At: day("2026-09-16"), Issue: 1}}
 	w, err := Write(context.Background(), out, Sources{Store: store, Pickups: pickups}, day("2026-09-20"))
 	if err != nil {
 		t.Fatal(err)

@@ -118,7 +118,8 @@ var ErrNotFound = errors.New("state: student not in the store")
 //
 // Moving to packaged records at as the packaging time (the start of the
 // codes deadline). Moving back to new (a reissue) clears the packaging,
-// codes, pickup and photo-purge records of the previous card.
+// codes, pickup and photo-purge records of the previous card and counts
+// one more issue (Record.Issue).
 func (s *Store) Transition(ctx context.Context, pesel string, to State, at time.Time, reason string) error {
 	return s.TransitionAll(ctx, []string{pesel}, to, at, reason)
 }
@@ -129,6 +130,27 @@ func (s *Store) TransitionAll(ctx context.Context, pesels []string, to State, at
 	return inTx(ctx, s.db, func(tx *sql.Tx) error {
 		for _, p := range pesels {
 			if err := move(ctx, tx, p, to, at, reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Move is one transition of a batch given to Apply.
+type Move struct {
+	PESEL  string
+	To     State
+	Reason string // recorded in the history
+}
+
+// Apply makes the moves, in order, in one transaction: if any is illegal
+// (or a PESEL unknown) none is made. A student may appear more than once,
+// e.g. invalidated and then moved back to new (a reissue).
+func (s *Store) Apply(ctx context.Context, at time.Time, moves ...Move) error {
+	return inTx(ctx, s.db, func(tx *sql.Tx) error {
+		for _, m := range moves {
+			if err := move(ctx, tx, m.PESEL, m.To, at, m.Reason); err != nil {
 				return err
 			}
 		}
@@ -154,7 +176,7 @@ func move(ctx context.Context, tx *sql.Tx, p string, to State, at time.Time, rea
 	case Packaged:
 		q = `UPDATE students SET state = ?1, since = ?2, packaged_at = ?2 WHERE pesel = ?3`
 	case New:
-		q = `UPDATE students SET state = ?1, since = ?2, output_photo_hash = '',
+		q = `UPDATE students SET state = ?1, since = ?2, output_photo_hash = '', issue = issue + 1,
 			packaged_at = '', codes_generated = '', codes_valid_until = '', codes_simulated = 0,
 			picked_up_by = '', picked_up_at = '', photo_purged_at = '' WHERE pesel = ?3`
 	}

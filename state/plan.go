@@ -25,6 +25,7 @@ type Item struct {
 	// PhotoStat identifies the source file as it was hashed (see
 	// Record.PhotoStat); stored by Upsert, not compared by Plan.
 	PhotoStat string
+	CardHash  string // CardHash of the roster row
 	// Names, class and card validity are kept in the store for name-change
 	// detection, status counts and deadlines.
 	Surname, FirstName, SecondName string
@@ -38,6 +39,7 @@ func ItemOf(s student.Student, photoHash string) Item {
 	return Item{
 		PESEL:      string(s.PESEL),
 		RowHash:    RowHash(s),
+		CardHash:   CardHash(s),
 		PhotoHash:  photoHash,
 		Surname:    clean(s.Surname),
 		FirstName:  clean(s.FirstName),
@@ -75,6 +77,29 @@ func RowHash(s student.Student) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// CardHash returns a hex sha256 of the fields of s printed on the card:
+// PESEL, names, birth date, card number, issue and validity dates,
+// normalised as in RowHash. A change of any of them needs a new card; a
+// change of the class (not printed) does not.
+func CardHash(s student.Student) string {
+	b, err := json.Marshal(map[string]string{
+		"v":           "1",
+		"pesel":       string(s.PESEL),
+		"surname":     clean(s.Surname),
+		"first_name":  clean(s.FirstName),
+		"second_name": clean(s.SecondName),
+		"birth_date":  date(s.BirthDate),
+		"card_number": clean(s.CardNumber),
+		"card_issued": date(s.CardIssued),
+		"card_valid":  date(s.CardValid),
+	})
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // PhotoHash returns the hex sha256 of a photo's bytes.
 func PhotoHash(data []byte) string {
 	sum := sha256.Sum256(data)
@@ -106,6 +131,10 @@ type Change struct {
 	// Name: surname, first or second name differ. The card shows the name,
 	// so the caller invalidates the old card and reissues.
 	Name bool
+	// Card: a field printed on the card differs (CardHash; names included).
+	// False when the store has no card hash yet (written by an older
+	// mlegit): only a name change is then known to need a new card.
+	Card bool
 }
 
 // Plan classifies current, tonight's roster, against the store without
@@ -139,6 +168,7 @@ func (s *Store) Plan(ctx context.Context, current []Item) (Plan, error) {
 			Photo: it.PhotoHash != was.PhotoHash && !(it.PhotoHash == "" && !was.PhotoPurgedAt.IsZero()),
 			Name: clean(it.Surname) != clean(was.Surname) || clean(it.FirstName) != clean(was.FirstName) ||
 				clean(it.SecondName) != clean(was.SecondName),
+			Card: was.CardHash != "" && it.CardHash != was.CardHash,
 		}
 		if c.Row || c.Photo || c.Name {
 			plan.Changed = append(plan.Changed, c)

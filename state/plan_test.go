@@ -79,11 +79,34 @@ func TestRowHash(t *testing.T) {
 	}
 }
 
+// TestCardHash: the class is not printed on the card, the other fields
+// of RowHash but disability are.
+func TestCardHash(t *testing.T) {
+	base := testStudent()
+	moved := base
+	moved.Class = "4a"
+	if CardHash(moved) != CardHash(base) {
+		t.Error("a class change changed the card hash")
+	}
+	for name, edit := range map[string]func(*student.Student){
+		"surname":     func(s *student.Student) { s.Surname = "Inna" },
+		"card number": func(s *student.Student) { s.CardNumber = "999/2026" },
+		"card valid":  func(s *student.Student) { s.CardValid = s.CardValid.AddDate(1, 0, 0) },
+		"card issued": func(s *student.Student) { s.CardIssued = s.CardIssued.AddDate(0, 0, 1) },
+	} {
+		s := base
+		edit(&s)
+		if CardHash(s) == CardHash(base) {
+			t.Errorf("%s: card hash unchanged", name)
+		}
+	}
+}
+
 func TestItemOf(t *testing.T) {
 	s := testStudent()
 	s.Surname = " Ła\u0328cka "
 	it := ItemOf(s, PhotoHash([]byte("jpeg")))
-	want := Item{PESEL: testPESEL(1), RowHash: RowHash(s), Surname: "Łącka", FirstName: "Zofia",
+	want := Item{PESEL: testPESEL(1), RowHash: RowHash(s), CardHash: CardHash(s), Surname: "Łącka", FirstName: "Zofia",
 		SecondName: "Anna", Class: "3b", CardValid: s.CardValid,
 		PhotoHash: "41e5787e9f28562d07b891b1816b492309d646c0f2829743fa4963a9f9cc1d61"}
 	if it != want {

@@ -48,6 +48,20 @@ var migrations = []string{
 	// 2: the source photo's file identity (name, size, modification time),
 	// so an unchanged photo is recognised without reading and hashing it.
 	`ALTER TABLE students ADD COLUMN photo_stat TEXT NOT NULL DEFAULT '';`,
+	// 3: the issue number of each student's card (1 for the first, one more
+	// at each reissue), the hash of the fields printed on the card, and the
+	// pickups of every issue: the store is the only pickup ledger.
+	`ALTER TABLE students ADD COLUMN issue INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE students ADD COLUMN card_hash TEXT NOT NULL DEFAULT '';
+	CREATE TABLE pickups (
+		pesel    TEXT NOT NULL,
+		issue    INTEGER NOT NULL,
+		by       TEXT NOT NULL,
+		at       TEXT NOT NULL,
+		PRIMARY KEY (pesel, issue)
+	) STRICT;
+	INSERT INTO pickups (pesel, issue, by, at)
+		SELECT pesel, 1, picked_up_by, picked_up_at FROM students WHERE picked_up_at != '';`,
 }
 
 // migrate brings db up to len(steps) in one transaction. The version is

@@ -133,18 +133,24 @@ type Record struct {
 	PickedUpBy                     string
 	PickedUpAt                     time.Time
 	PhotoPurgedAt                  time.Time
+	// Issue numbers the student's card: 1 for the first, one more at each
+	// reissue (a move back to new). Pickups belong to one issue.
+	Issue int
+	// CardHash is CardHash of the roster row: the fields printed on the
+	// card. Empty in stores written before schema version 3.
+	CardHash string
 }
 
 const recordColumns = `pesel, state, since, surname, first_name, second_name, class, card_valid,
 	row_hash, photo_hash, output_photo_hash, packaged_at, codes_generated, codes_valid_until,
-	codes_simulated, picked_up_by, picked_up_at, photo_purged_at, photo_stat`
+	codes_simulated, picked_up_by, picked_up_at, photo_purged_at, photo_stat, issue, card_hash`
 
 func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var state, since, card, packaged, gen, until, picked, purged string
 	err := row.Scan(&r.PESEL, &state, &since, &r.Surname, &r.FirstName, &r.SecondName, &r.Class, &card,
 		&r.RowHash, &r.PhotoHash, &r.OutputPhotoHash, &packaged, &gen, &until,
-		&r.CodesSimulated, &r.PickedUpBy, &picked, &purged, &r.PhotoStat)
+		&r.CodesSimulated, &r.PickedUpBy, &picked, &purged, &r.PhotoStat, &r.Issue, &r.CardHash)
 	if err != nil {
 		return r, err
 	}
@@ -265,7 +271,7 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 	return inTx(ctx, s.db, func(tx *sql.Tx) error {
 		// Prepared once: a nightly run upserts every student of the school.
 		update, err := tx.PrepareContext(ctx, `UPDATE students SET surname = ?1, first_name = ?2,
-			second_name = ?3, class = ?4, card_valid = ?5, row_hash = ?6,
+			second_name = ?3, class = ?4, card_valid = ?5, row_hash = ?6, card_hash = ?10,
 			photo_hash = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_hash ELSE ?7 END,
 			photo_stat = CASE WHEN ?7 = '' AND photo_purged_at != '' THEN photo_stat ELSE ?9 END
 			WHERE pesel = ?8`)
@@ -275,7 +281,7 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 		defer update.Close()
 		for _, it := range items {
 			res, err := update.ExecContext(ctx,
-				it.Surname, it.FirstName, it.SecondName, it.Class, date(it.CardValid), it.RowHash, it.PhotoHash, it.PESEL, it.PhotoStat)
+				it.Surname, it.FirstName, it.SecondName, it.Class, date(it.CardValid), it.RowHash, it.PhotoHash, it.PESEL, it.PhotoStat, it.CardHash)
 			if err != nil {
 				return fmt.Errorf("updating student %s: %w", pesel.Masked(it.PESEL), err)
 			}
@@ -283,9 +289,9 @@ func (s *Store) Upsert(ctx context.Context, items []Item, at time.Time) error {
 				continue
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO students (pesel, state, since, surname, first_name,
-				second_name, class, card_valid, row_hash, photo_hash, photo_stat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				second_name, class, card_valid, row_hash, photo_hash, photo_stat, card_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				it.PESEL, New.String(), stamp(at), it.Surname, it.FirstName, it.SecondName, it.Class,
-				date(it.CardValid), it.RowHash, it.PhotoHash, it.PhotoStat)
+				date(it.CardValid), it.RowHash, it.PhotoHash, it.PhotoStat, it.CardHash)
 			if err != nil {
 				return fmt.Errorf("adding student %s: %w", pesel.Masked(it.PESEL), err)
 			}
@@ -366,13 +372,14 @@ func (s *Store) RecordCodes(ctx context.Context, entries []codes.Entry, at time.
 	})
 }
 
-// Pickup is one handed-over slip. Its JSON fields are those of a record of
-// the pickups file OUT/register/odbiory.json (package register), whose
-// records convert field by field.
+// Pickup is one handed-over slip.
 type Pickup struct {
-	PESEL string    `json:"pesel"`
-	By    string    `json:"by"` // who collected it
-	At    time.Time `json:"at"`
+	PESEL string
+	By    string // who collected it
+	At    time.Time
+	// Issue is the card issue the slip belonged to (set by Pickups; the
+	// current issue when recorded).
+	Issue int
 }
 
 // RecordPickup records one pickup; see ImportPickups.
@@ -381,10 +388,12 @@ func (s *Store) RecordPickup(ctx context.Context, p, by string, at time.Time) er
 }
 
 // ImportPickups records pickups in one transaction, moving each student
-// from slip_printed to picked_up (history at the pickup time). A student
-// already picked up or activated keeps its first pickup record, so a
-// register can be imported again. Any other state fails the whole import
-// with a *TransitionError.
+// from slip_printed to picked_up (history at the pickup time) and adding
+// the pickup of the student's current issue to the pickups table. A
+// student already picked up or activated keeps its first pickup record.
+// Any other state fails the whole import with a *TransitionError. Which
+// states may be picked up is the lifecycle package's decision; this is
+// the storage step.
 func (s *Store) ImportPickups(ctx context.Context, pickups []Pickup) error {
 	return inTx(ctx, s.db, func(tx *sql.Tx) error {
 		for _, pu := range pickups {
@@ -407,9 +416,40 @@ func (s *Store) ImportPickups(ctx context.Context, pickups []Pickup) error {
 			if err != nil {
 				return fmt.Errorf("recording pickup of %s: %w", pesel.Masked(pu.PESEL), err)
 			}
+			_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO pickups (pesel, issue, by, at)
+				SELECT pesel, issue, ?, ? FROM students WHERE pesel = ?`, pu.By, stamp(pu.At), pu.PESEL)
+			if err != nil {
+				return fmt.Errorf("recording pickup of %s: %w", pesel.Masked(pu.PESEL), err)
+			}
 		}
 		return nil
 	})
+}
+
+// Pickups returns every recorded pickup, of every issue, ordered by PESEL
+// and issue.
+func (s *Store) Pickups(ctx context.Context) ([]Pickup, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT pesel, issue, by, at FROM pickups ORDER BY pesel, issue`)
+	if err != nil {
+		return nil, fmt.Errorf("listing pickups: %w", err)
+	}
+	defer rows.Close()
+	var out []Pickup
+	for rows.Next() {
+		var pu Pickup
+		var at string
+		if err := rows.Scan(&pu.PESEL, &pu.Issue, &pu.By, &at); err != nil {
+			return nil, fmt.Errorf("listing pickups: %w", err)
+		}
+		if pu.At, err = time.Parse(stampLayout, at); err != nil {
+			return nil, fmt.Errorf("listing pickups: %w", err)
+		}
+		out = append(out, pu)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing pickups: %w", err)
+	}
+	return out, nil
 }
 
 // Counts are the numbers `mlegit status` shows.

@@ -185,11 +185,11 @@ func TestPickups(t *testing.T) {
 	seed(t, s, c, "1a", CodesReceived)
 	at := day(5).Add(-10 * time.Hour)
 
-	err := s.ImportPickups(t.Context(), []Pickup{{a, "matka", at}, {c, "ojciec", at}})
+	err := s.ImportPickups(t.Context(), []Pickup{{PESEL: a, By: "matka", At: at}, {PESEL: c, By: "ojciec", At: at}})
 	isTransitionError(t, err, c, CodesReceived, PickedUp)
 	stateIs(t, s, a, SlipPrinted)
 
-	noErr(t, s.ImportPickups(t.Context(), []Pickup{{a, "matka", at}, {b, "sam", at}}))
+	noErr(t, s.ImportPickups(t.Context(), []Pickup{{PESEL: a, By: "matka", At: at}, {PESEL: b, By: "sam", At: at}}))
 	noErr(t, s.RecordPickup(t.Context(), a, "ktoś inny", day(6))) // again: first record kept
 	r := stateIs(t, s, a, PickedUp)
 	if r.PickedUpBy != "matka" || !r.PickedUpAt.Equal(at) {
@@ -198,6 +198,27 @@ func TestPickups(t *testing.T) {
 	h, _ := s.History(t.Context(), a)
 	if last := h[len(h)-1]; last.To != PickedUp || !last.At.Equal(at) {
 		t.Errorf("last history %+v, want picked_up at %v", last, at)
+	}
+	// The pickup belongs to the issue it was recorded for: after a
+	// reissue the new issue is picked up on its own.
+	noErr(t, s.Apply(t.Context(), day(7), Move{a, Invalidated, "test"}, Move{a, New, "reissue"}))
+	for _, to := range pathTo[SlipPrinted] {
+		noErr(t, s.Transition(t.Context(), a, to, day(8), "test"))
+	}
+	noErr(t, s.RecordPickup(t.Context(), a, "ojciec", day(9)))
+	if r := stateIs(t, s, a, PickedUp); r.Issue != 2 || r.PickedUpBy != "ojciec" {
+		t.Errorf("after the reissue: issue %d picked up by %q, want issue 2 by ojciec", r.Issue, r.PickedUpBy)
+	}
+	all, err := s.Pickups(t.Context())
+	noErr(t, err)
+	var ofA []Pickup
+	for _, pu := range all {
+		if pu.PESEL == a {
+			ofA = append(ofA, pu)
+		}
+	}
+	if len(ofA) != 2 || ofA[0].Issue != 1 || ofA[0].By != "matka" || ofA[1].Issue != 2 || ofA[1].By != "ojciec" {
+		t.Errorf("pickups of the reissued student: %+v, want issue 1 by matka and issue 2 by ojciec", ofA)
 	}
 	if err := s.RecordPickup(t.Context(), testPESEL(99), "x", at); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown PESEL: err %v, want ErrNotFound", err)

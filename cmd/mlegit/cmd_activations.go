@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mlegit/mlegit/codes"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
-	"github.com/mlegit/mlegit/state"
 )
 
 const activationsLong = `Record which students activated their mLegitymacja in the app, from the
@@ -37,7 +37,7 @@ type activationsOptions struct {
 func (o *activationsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.File, "file", "", "activations report from the portal (.csv)")
 	f.String("out", "out", "output folder")
-	f.String("school", "szkola", "school identifier")
+	f.String("school", "szkola", "school identifier (default: the one school whose state is in --out)")
 	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 }
 
@@ -61,8 +61,11 @@ func runCodesActivations(ctx context.Context, opts activationsOptions, g *global
 	if opts.File == "" {
 		return usageErrorf("--file is required")
 	}
-	cfg, _, err := g.loadConfig(cmd.Flags())
+	cfg, v, err := g.loadConfig(cmd.Flags())
 	if err != nil {
+		return err
+	}
+	if err := resolveSchool(cfg, v, cmd.Flags()); err != nil {
 		return err
 	}
 	acts, rejected, err := codes.ReadActivations(opts.File)
@@ -74,34 +77,13 @@ func runCodesActivations(ctx context.Context, opts activationsOptions, g *global
 		return err
 	}
 	defer closeState()
-	recs, err := st.Students(ctx)
+	recorded, refused, err := lifecycle.Activate(ctx, st, acts)
 	if err != nil {
 		return err
 	}
-	stateOf := make(map[string]state.State, len(recs))
-	for _, r := range recs {
-		stateOf[r.PESEL] = r.State
-	}
 	file := filepath.Base(opts.File)
-	recorded := 0
-	for _, a := range acts {
-		reason := "activated in the app"
-		switch s, known := stateOf[a.PESEL]; {
-		case !known:
-			rejected = append(rejected, activationRejection(file, a, reject.CodesNotInPackage))
-			continue
-		case s == state.Activated:
-			continue // imported before
-		case s == state.CodesReceived || s == state.SlipPrinted:
-			reason += " (pickup not recorded)"
-		case s != state.PickedUp:
-			rejected = append(rejected, activationRejection(file, a, reject.ActivationUnexpected))
-			continue
-		}
-		if err := st.Transition(ctx, a.PESEL, state.Activated, a.At, reason); err != nil {
-			return err
-		}
-		recorded++
+	for _, r := range refused {
+		rejected = append(rejected, activationRejection(file, r.Activation, r.Code))
 	}
 	rejPath := filepath.Join(cfg.Out, "codes", "odrzucone_aktywacje.csv")
 	if err := safefile.Write(rejPath, func(w io.Writer) error { return report.WriteCSV(w, rejected) }); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"time"
@@ -15,9 +14,9 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
-	"github.com/mlegit/mlegit/state"
 )
 
 const codesImportLong = `Import the codes file the portal returned (pesel;kod_qr;kod_aktywacyjny;
@@ -113,7 +112,7 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 		return err
 	}
 	defer closeState()
-	issues, err := currentIssues(ctx, st)
+	issues, err := lifecycle.CurrentIssues(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -129,8 +128,12 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if err != nil {
 		return err
 	}
-	if err := recordCodes(ctx, st, in, runTime(asOf)); err != nil {
+	skipped, err := lifecycle.RecordCodes(ctx, st, in.Entries, runTime(asOf))
+	if err != nil {
 		return err
+	}
+	if skipped > 0 {
+		g.log.Warn("codes for students not awaiting them were not recorded in the state store", "count", skipped)
 	}
 	rejPath := filepath.Join(filepath.Dir(path), codesRejectsFile)
 	if err := safefile.Write(rejPath, func(w io.Writer) error { return report.WriteCSV(w, rejected) }); err != nil {
@@ -151,11 +154,6 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 // codesRejectsFile lists, for the secretariat, the rows of the last codes
 // import that were not used (beside codes.json; no codes in it).
 const codesRejectsFile = "odrzucone_kody.csv"
-
-// sentStates are the states of a student whose current issue went to the
-// portal, so that codes for it may arrive.
-var sentStates = []state.State{state.Packaged, state.CodesReceived, state.SlipPrinted,
-	state.PickedUp, state.Activated, state.Expired}
 
 // packagesOldestFirst returns the upload packages in OUT/package in the
 // order they were written: by the as-of date in their names, then by the
@@ -188,48 +186,4 @@ func packagesOldestFirst(out string) ([]string, error) {
 		paths[i] = p.path
 	}
 	return paths, nil
-}
-
-// currentIssues reads from the school's state store, for codes.Import,
-// whether each student's current issue was sent and when it was packaged.
-// It returns nil when the store knows nobody (a package built elsewhere).
-func currentIssues(ctx context.Context, st *state.Store) (map[string]codes.Issue, error) {
-	recs, err := st.Students(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the state store for the codes import: %w", err)
-	}
-	if len(recs) == 0 {
-		return nil, nil
-	}
-	issues := make(map[string]codes.Issue, len(recs))
-	for _, r := range recs {
-		var issue codes.Issue
-		if slices.Contains(sentStates, r.State) {
-			issue = codes.Issue{Sent: true, Packaged: r.PackagedAt}
-		}
-		issues[r.PESEL] = issue
-	}
-	return issues, nil
-}
-
-// recordCodes moves the students whose codes arrived to codes_received in
-// the school's state store. Codes for students the store does not hold as
-// sent (a store that knew nobody when the codes were checked) are kept in
-// the codes file but not recorded.
-func recordCodes(ctx context.Context, store *state.Store, in *codes.Store, at time.Time) error {
-	sent, err := holding(ctx, store, sentStates...)
-	if err != nil {
-		return err
-	}
-	var known []codes.Entry
-	for _, e := range in.Entries {
-		if sent[e.PESEL] {
-			known = append(known, e)
-		}
-	}
-	if len(known) < len(in.Entries) {
-		slog.Warn("codes for students not awaiting them were not recorded in the state store",
-			"count", len(in.Entries)-len(known))
-	}
-	return store.RecordCodes(ctx, known, at)
 }

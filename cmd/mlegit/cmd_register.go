@@ -19,7 +19,7 @@ const registerLong = `Write the register of codes for the secretariat:
   OUT/register/rejestr.pdf    the same, A4 landscape, for printing
 
 It joins the codes store (OUT/codes/codes.json, or --codes FILE) with the
-pickups recorded by mlegit pickup: name, class, masked PESEL, card number,
+pickups mlegit pickup recorded in the state store, one per issue of the card: name, class, masked PESEL, card number,
 code generated, valid until, picked up when and by whom, and the status on
 --as-of (default today): oczekuje odbioru, odebrano, wygasły (valid until
 passed, not activated), aktywny, unieważniony. Activation codes are never
@@ -64,12 +64,8 @@ func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, fl
 	if err != nil {
 		return err
 	}
-	pickups, err := register.LoadPickups(register.PickupsPath(cfg.Out))
-	if err != nil {
-		return err
-	}
-	src := register.Sources{Store: store, Pickups: pickups}
-	if src.Activated, src.Invalidated, err = lifecycleDates(ctx, cfg, store.School); err != nil {
+	src := register.Sources{Store: store}
+	if err := stateSources(ctx, cfg, store.School, &src); err != nil {
 		return err
 	}
 	w, err := register.Write(ctx, cfg.Out, src, asOf)
@@ -80,25 +76,30 @@ func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, fl
 	return nil
 }
 
-// lifecycleDates reads from the school's state store when each activated
-// or invalidated student entered that state.
-func lifecycleDates(ctx context.Context, cfg *config.Config, school string) (activated, invalidated map[string]time.Time, err error) {
+// stateSources reads from the school's state store the pickups of every
+// issue, each student's current issue, and when each activated or
+// invalidated student entered that state.
+func stateSources(ctx context.Context, cfg *config.Config, school string, src *register.Sources) error {
 	st, closeState, err := openState(cfg, cfg.Out, school)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	defer closeState()
-	since := func(s state.State) (map[string]time.Time, error) {
-		recs, err := st.Students(ctx, s)
-		m := make(map[string]time.Time, len(recs))
-		for _, r := range recs {
-			m[r.PESEL] = r.Since
+	recs, err := st.Students(ctx)
+	if err != nil {
+		return err
+	}
+	src.Issues = make(map[string]int, len(recs))
+	src.Activated, src.Invalidated = map[string]time.Time{}, map[string]time.Time{}
+	for _, r := range recs {
+		src.Issues[r.PESEL] = r.Issue
+		switch r.State {
+		case state.Activated:
+			src.Activated[r.PESEL] = r.Since
+		case state.Invalidated:
+			src.Invalidated[r.PESEL] = r.Since
 		}
-		return m, err
 	}
-	if activated, err = since(state.Activated); err != nil {
-		return nil, nil, err
-	}
-	invalidated, err = since(state.Invalidated)
-	return activated, invalidated, err
+	src.Pickups, err = st.Pickups(ctx)
+	return err
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/slips"
 	"github.com/mlegit/mlegit/state"
@@ -113,9 +114,6 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 	return nil
 }
 
-// printableStates are the states in which a student's slip may be printed.
-var printableStates = []state.State{state.CodesReceived, state.SlipPrinted, state.PickedUp}
-
 // holdBackSlips removes from store the entries selected by --class and
 // --pesel whose slip must not be printed, judged on the school's state
 // store, and returns the masked PESELs it removed by reason and whether a
@@ -164,7 +162,7 @@ func slipHold(e codes.Entry, r state.Record, known bool, asOf time.Time) string 
 	switch {
 	case !known:
 		return "not in the state store"
-	case !slices.Contains(printableStates, r.State):
+	case !lifecycle.Printable.Has(r.State):
 		return r.State.String()
 	case !(codes.Issue{Sent: true, Packaged: r.PackagedAt}).Answers(e.Generated):
 		return "code of an earlier, invalidated issue"

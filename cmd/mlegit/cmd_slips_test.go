@@ -36,6 +36,7 @@ func TestSlipsPickupRegister(t *testing.T) {
 	if err := store.Save(codes.StorePath(out)); err != nil {
 		t.Fatal(err)
 	}
+	seedCodesReceived(t, out, store)
 	masked := func(p string) string { return strings.ReplaceAll(pesel.Masked(p), "*", "x") }
 	steps := []struct {
 		name  string
@@ -43,14 +44,14 @@ func TestSlipsPickupRegister(t *testing.T) {
 		want  int
 		files []string
 	}{
-		{"slips", []string{"slips", "--out", out, "--slips-per-page", "2"}, exitOK, []string{
+		{"slips", []string{"slips", "--out", out, "--slips-per-page", "2", "--as-of", "2026-09-15"}, exitOK, []string{
 			"slips/wszystkie.pdf", "slips/1b/Łęcka-Źdźbło_Żaneta_" + masked(ps[0]) + ".pdf", "slips/2a/Nowak_Jan_" + masked(ps[1]) + ".pdf"}},
 		{"slips of a class", []string{"slips", "--out", out, "--class", "2a"}, exitOK, nil},
 		{"slips, bad --pesel", []string{"slips", "--out", out, "--pesel", "123"}, exitUsage, nil},
 		{"slips, 3 per page", []string{"slips", "--out", out, "--slips-per-page", "3"}, exitUsage, nil},
 		{"slips without codes", []string{"slips", "--out", t.TempDir()}, exitUsage, nil},
 		{"pickup", []string{"pickup", "--out", out, "--pesel", ps[0], "--by", "Anna Łęcka (matka)", "--date", "2026-09-16"}, exitOK,
-			[]string{"register/odbiory.json"}},
+			[]string{"state/sp7.sqlite"}},
 		{"pickup again", []string{"pickup", "--out", out, "--pesel", ps[0], "--by", "Anna"}, exitUsage, nil},
 		{"pickup, no --by", []string{"pickup", "--out", out, "--pesel", ps[1]}, exitUsage, nil},
 		{"pickup after the code expired", []string{"pickup", "--out", out, "--pesel", ps[1], "--by", "Jan Nowak (ojciec)", "--date", "2026-10-01"}, exitOK, nil},
@@ -83,6 +84,36 @@ func TestSlipsPickupRegister(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// seedCodesReceived puts the students of store into a state store in
+// OUT/state as if their codes had just been imported.
+func seedCodesReceived(t *testing.T, out string, store *codes.Store) {
+	t.Helper()
+	st, err := state.Open(filepath.Join(out, "state"), store.School)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	at := time.Date(2026, 9, 14, 22, 0, 0, 0, time.UTC)
+	var items []state.Item
+	var moves []state.Move
+	for _, e := range store.Entries {
+		items = append(items, state.Item{PESEL: e.PESEL, Surname: e.Surname, FirstName: e.FirstName, Class: e.Class, RowHash: "x"})
+		for _, to := range []state.State{state.Validated, state.Packaged} {
+			moves = append(moves, state.Move{PESEL: e.PESEL, To: to, Reason: "test"})
+		}
+	}
+	ctx := t.Context()
+	if err := st.Upsert(ctx, items, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Apply(ctx, at, moves...); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordCodes(ctx, store.Entries, at); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -83,10 +83,13 @@ func runStatus(ctx context.Context, g *globalOptions, cmd *cobra.Command) error 
 // storeConfig loads the configuration of a command that works on a
 // school's existing state store, and its --as-of date. A school with no
 // store yet is a usage error, so that a mistyped --school or --out does
-// not create an empty store.
+// not create an empty store. The school is resolved by resolveSchool.
 func storeConfig(g *globalOptions, cmd *cobra.Command) (*config.Config, time.Time, error) {
-	cfg, _, err := g.loadConfig(cmd.Flags())
+	cfg, v, err := g.loadConfig(cmd.Flags())
 	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if err := resolveSchool(cfg, v, cmd.Flags()); err != nil {
 		return nil, time.Time{}, err
 	}
 	asOf, err := parseAsOf(cfg.AsOf)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/mlegit/mlegit/pipeline"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/status"
 )
@@ -194,7 +194,7 @@ func TestInvalidate(t *testing.T) {
 			}
 		})
 	}
-	if st, h := storeState(t, out, lost); st != state.Invalidated || h[len(h)-1].Reason != pipeline.ReasonLostDevice {
+	if st, h := storeState(t, out, lost); st != state.Invalidated || lifecycle.ReasonOf(h[len(h)-1].Reason) != lifecycle.LostDevice {
 		t.Fatalf("lost device: %s, last reason %q", st, h[len(h)-1].Reason)
 	}
 

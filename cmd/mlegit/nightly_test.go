@@ -208,10 +208,7 @@ func TestNightlyKilledRunReachesSameState(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "mlegit")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testBinary(t)
 	roster, photos, clean := school(t)
 	args := func(out string) []string {
 		return []string{"run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", "2026-09-15", "--workers", "2", "--school", "sp7-demo"}

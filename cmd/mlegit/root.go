@@ -78,7 +78,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newPickupCommand(g),
 		newRegisterCommand(g),
 		newPhotosCommand(g), newProfilesCommand(g),
-		newStatusCommand(g), newInvalidateCommand(g),
+		newStatusCommand(g), newInvalidateCommand(g), newReissueCommand(g),
 	)
 	return root
 }
