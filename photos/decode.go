@@ -143,7 +143,7 @@ func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image
 	}
 	if useJPEGScale {
 		denom := jpegscale.Denom(w, h, minW, minH)
-		img, err := jpegscale.Decode(bytes.NewReader(data), denom)
+		img, err := jpegscale.DecodeFullChroma(bytes.NewReader(data), denom)
 		if err == nil {
 			return img, denom, nil
 		}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
+	"math"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/mlegit/mlegit/photos/jpegenc"
 
 	"github.com/mlegit/mlegit/reject"
 )
@@ -154,10 +156,13 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	}
 
 	// Decode only as many pixels as the output needs: the upright image
-	// must keep at least need.X x need.Y so the crop is no smaller than the
-	// output.
-	needW := (plan.outW*uw + plan.cropW - 1) / plan.cropW
-	needH := (plan.outH*uh + plan.cropH - 1) / plan.cropH
+	// must keep at least need.X x need.Y so the crop is at least
+	// resizeMargin times the output. The reduced decode is a box filter;
+	// the margin leaves the Lanczos filter enough room to shape the result
+	// like a resize of the full image (at a margin near 1 the box filter
+	// alone would decide, and cost several dB).
+	needW := (resizeMargin*plan.outW*uw + 2*plan.cropW - 1) / (2 * plan.cropW)
+	needH := (resizeMargin*plan.outH*uh + 2*plan.cropH - 1) / (2 * plan.cropH)
 	if swapsAxes(o) {
 		needW, needH = needH, needW
 	}
@@ -167,7 +172,7 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	}
 	info.Denom = denom
 
-	rgb := render(img, o, plan, p, opt.cropper())
+	rgb := render(img, denom, sw, sh, o, plan, p, opt.cropper())
 	img = nil // let the decoded source go before encoding
 	info.Width, info.Height = rgb.Bounds().Dx(), rgb.Bounds().Dy()
 
@@ -178,6 +183,10 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	info.Quality, info.Bytes = q, len(out)
 	return out, info, nil
 }
+
+// resizeMargin is twice the least factor left to the resize after a
+// reduced-scale decode (3: 1.5x).
+const resizeMargin = 3
 
 // outputPlan is the geometry decided from the header alone.
 type outputPlan struct {
@@ -212,39 +221,74 @@ func planOutput(p Profile, uw, uh int) (outputPlan, error) {
 	return pl, nil
 }
 
-// render crops the decoded (maybe reduced) stored image, resizes the crop
-// to the output size and returns it upright and opaque.
-func render(img image.Image, o int, pl outputPlan, p Profile, c Cropper) *image.RGBA {
+// render crops the decoded (maybe reduced by denom) stored image of a
+// sw x sh source, resizes the crop to the output size and returns it
+// upright and opaque: a 4:4:4 *image.YCbCr for YCbCr and grey sources,
+// else an *image.RGBA. The crop is placed in full-resolution pixels and
+// resampled from there, so a reduced decode shifts it by no fraction of a
+// reduced pixel.
+func render(img image.Image, denom, sw, sh, o int, pl outputPlan, p Profile, c Cropper) image.Image {
 	b := img.Bounds()
-	dw, dh := b.Dx(), b.Dy()
-	var crop image.Rectangle
+	full := image.Rect(0, 0, sw, sh) // stored, full resolution
 	if p.HasAspect() {
-		crop = c.Crop(uprightView{src: img, o: o}, p.AspectW, p.AspectH)
-		uw, uh := uprightSize(o, dw, dh)
-		crop = crop.Intersect(image.Rect(0, 0, uw, uh))
-		if crop.Empty() {
-			crop = CenterCrop{}.Crop(uprightView{src: img, o: o}, p.AspectW, p.AspectH)
-		}
-		crop = storedRect(o, dw, dh, crop)
-	} else {
-		crop = image.Rect(0, 0, dw, dh)
+		full = storedRect(o, sw, sh, fullCrop(img, denom, sw, sh, o, pl, p, c))
 	}
-	crop = crop.Add(b.Min)
+	// The crop in img's coordinates (a decoded pixel covers denom x denom
+	// source pixels).
+	fd := float64(denom)
+	x0, y0 := float64(b.Min.X)+float64(full.Min.X)/fd, float64(b.Min.Y)+float64(full.Min.Y)/fd
+	cw, ch := float64(full.Dx())/fd, float64(full.Dy())/fd
 	rw, rh := pl.outW, pl.outH
 	if swapsAxes(o) {
 		rw, rh = rh, rw
 	}
-	if k := shrinkFactor(crop.Dx(), crop.Dy(), rw, rh); k > 1 {
+	// Sources decoded in full are box-shrunk first, leaving a factor of two
+	// or more for the filter (as libvips does), so it never has to reach
+	// across dozens of source pixels.
+	if k := shrinkFactor(int(cw), int(ch), 2*rw, 2*rh); k > 1 {
+		r := image.Rect(int(x0), int(y0), int(math.Ceil(x0+cw)), int(math.Ceil(y0+ch))).Intersect(b)
 		if y, ok := img.(*image.YCbCr); ok {
-			crop = chromaAligned(y.SubsampleRatio, crop)
+			r = chromaAligned(y.SubsampleRatio, r)
 		}
-		if small, ok := boxShrink(img, crop, k); ok {
-			return uprightRGB(imaging.Resize(small, rw, rh, imaging.Lanczos), o)
+		if small, ok := boxShrink(img, r, k); ok {
+			img = small
+			fk := float64(k)
+			x0, y0, cw, ch = (x0-float64(r.Min.X))/fk, (y0-float64(r.Min.Y))/fk, cw/fk, ch/fk
 		}
 	}
-	sub := subImage(img, crop)
-	resized := imaging.Resize(sub, rw, rh, imaging.Lanczos)
+	// Decoded JPEGs (YCbCr or grey) stay in YCbCr up to the encoder.
+	if out, ok := resizeYCbCrF(img, x0, y0, cw, ch, rw, rh, o); ok {
+		return out
+	}
+	r := image.Rect(int(x0+0.5), int(y0+0.5), int(x0+cw+0.5), int(y0+ch+0.5)).Intersect(img.Bounds())
+	resized := imaging.Resize(subImage(img, r), rw, rh, imaging.Lanczos)
 	return uprightRGB(resized, o)
+}
+
+// fullCrop returns the plan's cropW x cropH rectangle of the upright
+// full-resolution source, placed where c's crop of the (reduced) decoded
+// image is centred. A crop within a decoded pixel of the centre is the
+// exact centre, as a full-size centre crop would be.
+func fullCrop(img image.Image, denom, sw, sh, o int, pl outputPlan, p Profile, c Cropper) image.Rectangle {
+	view := uprightView{src: img, o: o}
+	vb := view.Bounds()
+	crop := c.Crop(view, p.AspectW, p.AspectH).Intersect(vb)
+	if crop.Empty() {
+		crop = CenterCrop{}.Crop(view, p.AspectW, p.AspectH)
+	}
+	uw, uh := uprightSize(o, sw, sh)
+	place := func(lo, hi, size, total int) int {
+		centre := (lo + hi) * denom / 2
+		exact := (total - size) / 2
+		x := min(max(centre-size/2, 0), total-size)
+		if x-exact <= denom && exact-x <= denom {
+			return exact
+		}
+		return x
+	}
+	x := place(crop.Min.X, crop.Max.X, pl.cropW, uw)
+	y := place(crop.Min.Y, crop.Max.Y, pl.cropH, uh)
+	return image.Rect(x, y, x+pl.cropW, y+pl.cropH)
 }
 
 // subImage returns the r part of img without copying when it can.
@@ -259,11 +303,12 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 
 // encodeFitting encodes img at the highest quality in p's range whose
 // output fits p.MaxBytes.
-func encodeFitting(img *image.RGBA, p Profile) ([]byte, int, error) {
+func encodeFitting(img image.Image, p Profile) ([]byte, int, error) {
+	ycc := asYCbCr444(img)
 	var buf bytes.Buffer
 	size := func(q int) (int, error) {
 		buf.Reset()
-		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		if err := jpegenc.Encode(&buf, ycc, &jpegenc.Options{Quality: q, Subsample420: q < fullChromaQuality}); err != nil {
 			return 0, fmt.Errorf("encoding JPEG at quality %d: %w", q, err)
 		}
 		return buf.Len(), nil
@@ -306,6 +351,37 @@ func encodeFitting(img *image.RGBA, p Profile) ([]byte, int, error) {
 		}
 	}
 	return best, bestQ, nil
+}
+
+// fullChromaQuality is the lowest JPEG quality written with full-resolution
+// chroma (4:4:4), as libvips and cjpeg do: above it, halving the colour
+// resolution would cost more than the quantiser does.
+const fullChromaQuality = 90
+
+// asYCbCr444 returns img as a 4:4:4 *image.YCbCr: as it is when it already
+// is one, else converted pixel by pixel (opaque RGB from render).
+func asYCbCr444(img image.Image) *image.YCbCr {
+	if m, ok := img.(*image.YCbCr); ok && m.SubsampleRatio == image.YCbCrSubsampleRatio444 {
+		return m
+	}
+	b := img.Bounds()
+	m := image.NewYCbCr(image.Rect(0, 0, b.Dx(), b.Dy()), image.YCbCrSubsampleRatio444)
+	rgba, _ := img.(*image.RGBA)
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			var r, g, bl uint8
+			if rgba != nil {
+				p := rgba.Pix[rgba.PixOffset(b.Min.X+x, b.Min.Y+y):]
+				r, g, bl = p[0], p[1], p[2]
+			} else {
+				c := color.RGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.RGBA)
+				r, g, bl = c.R, c.G, c.B
+			}
+			i := y*m.YStride + x
+			m.Y[i], m.Cb[i], m.Cr[i] = color.RGBToYCbCr(r, g, bl)
+		}
+	}
+	return m
 }
 
 // bytesPerPixel is the memory image/png's decoded image takes per pixel.

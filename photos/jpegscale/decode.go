@@ -47,6 +47,10 @@ type component struct {
 	// component codes (A.2.2).
 	blocksX, blocksY int
 	scanned          bool
+	// denom is this component's scale denominator and bs = 8/denom the
+	// output size of one of its blocks: the frame's, except for the
+	// chroma of DecodeFullChroma.
+	denom, bs int
 }
 
 type decoder struct {
@@ -71,11 +75,11 @@ type decoder struct {
 	adobeSeen       bool
 	adobeTransform  uint8
 
-	denom     int
-	blockSize int         // 8/denom: the output size of one block
-	img       image.Image // allocated at the first scan
-	br        bitReader
-	blk       [64]int32 // natural order, dequantised
+	denom      int
+	fullChroma bool        // DecodeFullChroma: chroma at luma resolution
+	img        image.Image // allocated at the first scan
+	br         bitReader
+	blk        [64]int32 // natural order, dequantised
 }
 
 // DecodeConfig returns the colour model and dimensions of a JPEG image
@@ -121,6 +125,20 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 // sub-image of planes padded to whole MCUs, so its strides may exceed its
 // width. Valid files outside the package's scope yield an UnsupportedError.
 func Decode(r io.Reader, denom int) (image.Image, error) {
+	return decode(r, denom, false)
+}
+
+// DecodeFullChroma is Decode for callers that resize the result further:
+// for a 4:2:0 image and denom 2, 4 or 8, chroma is decoded at half luma's
+// denom, so the result is a 4:4:4 *image.YCbCr whose chroma has as many
+// samples as its luma (each the average of the source chroma it covers)
+// rather than a quarter of them. A resize of that keeps the colour edges a
+// full-size decode would give. Other images decode as with Decode.
+func DecodeFullChroma(r io.Reader, denom int) (image.Image, error) {
+	return decode(r, denom, true)
+}
+
+func decode(r io.Reader, denom int, fullChroma bool) (image.Image, error) {
 	switch denom {
 	case 1, 2, 4, 8:
 	default:
@@ -130,7 +148,7 @@ func Decode(r io.Reader, denom int) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jpegscale: reading image: %w", err)
 	}
-	d := decoder{data: data, denom: denom, blockSize: 8 / denom}
+	d := decoder{data: data, denom: denom, fullChroma: fullChroma}
 	if err := d.run(false); err != nil {
 		return nil, err
 	}
@@ -420,6 +438,9 @@ func (d *decoder) allocate() error {
 	s := 8 / d.denom
 	w, h := d.mcusX*d.hmax*s, d.mcusY*d.vmax*s
 	visible := image.Rect(0, 0, (d.width+d.denom-1)/d.denom, (d.height+d.denom-1)/d.denom)
+	for i := 0; i < d.ncomp; i++ {
+		d.comp[i].denom, d.comp[i].bs = d.denom, s
+	}
 	if d.ncomp == 1 {
 		g := image.NewGray(image.Rect(0, 0, w, h))
 		d.comp[0].plane, d.comp[0].stride = g.Pix, g.Stride
@@ -429,6 +450,12 @@ func (d *decoder) allocate() error {
 	ratio, err := d.subsampleRatio()
 	if err != nil {
 		return err
+	}
+	if d.fullChroma && ratio == image.YCbCrSubsampleRatio420 && d.denom >= 2 {
+		ratio = image.YCbCrSubsampleRatio444
+		for i := 1; i < 3; i++ {
+			d.comp[i].denom, d.comp[i].bs = d.denom/2, 2*s
+		}
 	}
 	m := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	d.comp[0].plane, d.comp[0].stride = m.Y, m.YStride

@@ -358,3 +358,53 @@ func assertSameDecode(t *testing.T, got, want []byte, denom int) {
 		}
 	}
 }
+
+// TestDecodeFullChroma: for a 4:2:0 image, the chroma planes come out at
+// luma's size, the same samples a decode at half the denom gives; luma is
+// Decode's. Other ratios and denom 1 decode as Decode does.
+func TestDecodeFullChroma(t *testing.T) {
+	data := encodeTest(t, photoLike(203, 157, 5), encOptions{h: [3]int{2, 1, 1}, v: [3]int{2, 1, 1}, step: 4})
+	for _, denom := range []int{2, 4, 8} {
+		got, err := DecodeFullChroma(bytes.NewReader(data), denom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := got.(*image.YCbCr)
+		if !ok || m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
+			t.Fatalf("denom %d: %T, want a 4:4:4 *image.YCbCr", denom, got)
+		}
+		plain, err := Decode(bytes.NewReader(data), denom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		half, err := Decode(bytes.NewReader(data), denom/2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gp, pp, hp := planes(t, m), planes(t, plain), planes(t, half)
+		if _, mx := diffStats(t, gp[0], pp[0], pp[0].w, pp[0].h); mx != 0 || gp[0].w != pp[0].w {
+			t.Errorf("denom %d: luma differs from Decode's by up to %d", denom, mx)
+		}
+		for c := 1; c < 3; c++ {
+			if gp[c].w != gp[0].w || gp[c].h != gp[0].h {
+				t.Fatalf("denom %d: chroma %dx%d, luma %dx%d", denom, gp[c].w, gp[c].h, gp[0].w, gp[0].h)
+			}
+			// The half-denom chroma plane covers whole MCUs; compare the part
+			// inside the image.
+			for y := range gp[c].h {
+				for x := range gp[c].w {
+					if gp[c].at(x, y) != hp[c].at(x, y) {
+						t.Fatalf("denom %d plane %d (%d,%d): %d, want %d", denom, c, x, y, gp[c].at(x, y), hp[c].at(x, y))
+					}
+				}
+			}
+		}
+	}
+	one, err := DecodeFullChroma(bytes.NewReader(data), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := one.(*image.YCbCr).SubsampleRatio; r != image.YCbCrSubsampleRatio420 {
+		t.Errorf("denom 1: ratio %v, want 4:2:0", r)
+	}
+}

@@ -27,7 +27,10 @@
 // Output: a 3-component image is returned as an *image.YCbCr whose
 // SubsampleRatio is the file's (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0);
 // scaling keeps the ratio because luma and chroma blocks shrink by the same
-// factor. A 1-component image is returned as an *image.Gray.
+// factor. DecodeFullChroma, for callers that resize further, decodes the
+// chroma of a 4:2:0 image at half the denom instead, giving a 4:4:4 image
+// whose colour is as sharp as a full-size decode's would be at that size.
+// A 1-component image is returned as an *image.Gray.
 //
 // Scope: baseline and extended sequential Huffman-coded 8-bit JPEGs with one
 // or three (YCbCr) components, interleaved or not, with restart intervals.

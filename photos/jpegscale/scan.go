@@ -170,7 +170,8 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 		acc <<= t
 		n -= uint(t)
 	}
-	blk, q, ac, dcOnly := &d.blk, s.q, s.ac, d.denom == 8
+	c := s.c
+	blk, q, ac, dcOnly := &d.blk, s.q, s.ac, c.denom == 8
 	blk[0] = s.pred * q[0]
 	last := 0
 	for k := 1; k < 64; k++ {
@@ -223,9 +224,8 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 	}
 	br.acc, br.n = acc, n
 
-	c := s.c
-	dst := c.plane[(by*c.stride+bx)*d.blockSize:]
-	switch d.denom {
+	dst := c.plane[(by*c.stride+bx)*c.bs:]
+	switch c.denom {
 	case 1:
 		idct8x8(blk, last, dst, c.stride)
 	case 2:
