@@ -121,8 +121,38 @@ func WritePackage(outDir, school string, asOf time.Time, students []student.Stud
 	if err != nil {
 		return "", err
 	}
+	if err := writePackage(path, asOf, sorted, photoDir); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// NthPackageName is the name of the seq-th package of one as-of date:
+// PackageName for seq 1, then "-2", "-3", ... before ".zip".
+func NthPackageName(school string, asOf time.Time, seq int) string {
+	return packageName(school, asOf, seq)
+}
+
+// WritePackageAt writes the upload package of students to path exactly
+// (atomically, replacing a file there), as WritePackage does under its
+// chosen name. The caller picks the name (see NthPackageName); a package
+// of the same students and data written for the same as-of date has the
+// same bytes.
+func WritePackageAt(path string, asOf time.Time, students []student.Student, photoDir string) error {
+	if school, _, ok := ParsePackageName(filepath.Base(path)); !ok || !validSchool(school) {
+		return fmt.Errorf("nazwa paczki %q nie ma postaci mlegitymacja-<szkoła>-<RRRRMMDD>.zip", filepath.Base(path))
+	}
+	sorted, err := sortedUnique(students)
+	if err != nil {
+		return err
+	}
+	return writePackage(path, asOf, sorted, photoDir)
+}
+
+// writePackage writes the zip of sorted (PESEL order, unique) to path.
+func writePackage(path string, asOf time.Time, sorted []student.Student, photoDir string) error {
 	mod := day(asOf)
-	err = safefile.Write(path, func(w io.Writer) error {
+	err := safefile.Write(path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		sums := make([]string, len(sorted))
 		for i, s := range sorted {
@@ -142,9 +172,9 @@ func WritePackage(outDir, school string, asOf time.Time, students []student.Stud
 		return zw.Close()
 	})
 	if err != nil {
-		return "", fmt.Errorf("zapis paczki: %w", err)
+		return fmt.Errorf("zapis paczki: %w", err)
 	}
-	return path, nil
+	return nil
 }
 
 // sortedUnique returns a copy of students in PESEL order, or an error if

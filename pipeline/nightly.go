@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mlegit/mlegit/failpoint"
 	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/report"
@@ -271,15 +272,6 @@ func (n *Nightly) recordPhotos(ctx context.Context, accepted map[string]*Verdict
 	return n.Store.RecordPhotos(ctx, hashes)
 }
 
-// packaged marks the students of a written package.
-func (n *Nightly) packaged(ctx context.Context, sent []student.Student) error {
-	ps := make([]string, len(sent))
-	for i, s := range sent {
-		ps[i] = string(s.PESEL)
-	}
-	return n.Store.TransitionAll(ctx, ps, state.Packaged, n.at, "upload package written")
-}
-
 // housekeep applies the deadlines of the as-of date: overdue activations
 // expire, passed card validity invalidates, and photos past retention are
 // deleted. It returns warnings for the summary (deadlines near or past).
@@ -307,6 +299,7 @@ func (n *Nightly) housekeep(ctx context.Context, asOf time.Time) ([]report.Warni
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("purging photo of %s: %w", masked, err)
 			}
+			failpoint.Hit(PointPhotoRemoved)
 			if err := n.Store.MarkPhotoPurged(ctx, d.PESEL, n.at); err != nil {
 				return nil, err
 			}

@@ -16,11 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/mlegit/mlegit/failpoint"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
@@ -98,11 +98,14 @@ type PhotoReport struct {
 }
 
 // PackStage writes what goes out of the school: the upload package of
-// tonight's students to send (none: no package, path "") and the files that
-// list every accepted student (the SIO import). It returns the package's
-// path.
+// tonight's students to send, and the files that list every accepted
+// student (the SIO import).
 type PackStage interface {
-	Pack(ctx context.Context, send, accepted []student.Student) (string, error)
+	// Package writes the upload package of send (never empty) under a
+	// name taken does not hold (nil: any free name), and returns its path.
+	Package(ctx context.Context, send []student.Student, taken func(name string) bool) (string, error)
+	// List writes the files listing every accepted student.
+	List(ctx context.Context, accepted []student.Student) error
 }
 
 // ErrNoRoster: no roster file of the run could be read; nothing was
@@ -200,35 +203,28 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Sent = sent
 		res.Summary.New, res.Summary.Changed, res.Summary.Unchanged = &c.New, &c.Changed, &c.Unchanged
 	}
-	if cfg.Pack != nil {
-		cfg.Progress.Stage("package", -1)
-		path, err := cfg.Pack.Pack(ctx, res.Sent, res.Accepted)
-		if err != nil {
-			return nil, fmt.Errorf("building upload package: %w", err)
-		}
-		if path != "" {
-			res.Summary.Package = filepath.Base(path)
-			if cfg.Nightly != nil {
-				if err := cfg.Nightly.packaged(ctx, res.Sent); err != nil {
-					return nil, err
-				}
-			}
-		}
+	if err := pack(ctx, cfg, res); err != nil {
+		return nil, err
 	}
-	if cfg.Pack == nil {
-		res.Sent = nil // nothing is sent without a package
-	}
-	res.Summary.Sent = len(res.Sent)
 	if n := cfg.Nightly; n != nil {
 		warns, err := n.housekeep(ctx, cfg.AsOf)
 		if err != nil {
 			return nil, fmt.Errorf("applying deadlines: %w", err)
 		}
 		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
+		failpoint.Hit(PointDeadlinesApplied)
+		// The summary names every package the store holds as waiting,
+		// tonight's or a killed night's, never only tonight's counters.
+		warns, err = n.summarizePackages(ctx, cfg, &res.Summary)
+		if err != nil {
+			return nil, err
+		}
+		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
 	}
 	if err := report.Write(cfg.OutDir, &res.Summary); err != nil {
 		return nil, fmt.Errorf("writing reports: %w", err)
 	}
+	failpoint.Hit(PointReportsWritten)
 	cfg.Log.Info("school done", "students", res.Summary.Students,
 		"accepted", res.Summary.Accepted, "rejected", res.Summary.Rejected)
 	return res, nil

@@ -67,7 +67,9 @@ type Summary struct {
 	Warnings        []Warning          `json:"warnings"`
 	UnmatchedPhotos []string           `json:"unmatched_photos"`
 	Files           []FileStatus       `json:"files"`
-	Package         string             `json:"package,omitempty"`
+	// Package names tonight's upload package (absent when none was
+	// written on the as-of date and still waits).
+	Package string `json:"package,omitempty"`
 	// Sent counts the students in tonight's package.
 	Sent int `json:"sent"`
 	// New, Changed and Unchanged classify the accepted students against
@@ -76,6 +78,18 @@ type Summary struct {
 	Changed   *int           `json:"changed,omitempty"`
 	Unchanged *int           `json:"unchanged,omitempty"`
 	Extra     map[string]any `json:"extra,omitempty"`
+	// WaitingPackages lists, oldest first, every upload package the state
+	// store holds as not yet confirmed (by a codes import or by mlegit
+	// package uploaded), tonight's included; empty without a store.
+	WaitingPackages []WaitingPackage `json:"waiting_packages"`
+}
+
+// WaitingPackage is an upload package that waits to be uploaded.
+type WaitingPackage struct {
+	Name     string `json:"name"`
+	Created  string `json:"created"` // RFC 3339
+	Students int    `json:"students"`
+	AgeDays  int    `json:"age_days"` // whole days from created to the as-of date
 }
 
 // Sort puts rejections in file, row, code order and warnings in file, row
@@ -118,6 +132,9 @@ func Write(dir string, s *Summary) error {
 	}
 	if s.Files == nil {
 		s.Files = []FileStatus{}
+	}
+	if s.WaitingPackages == nil {
+		s.WaitingPackages = []WaitingPackage{}
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/mlegit/mlegit/failpoint"
 )
 
 // ErrNewerSchema is returned by Open for a store written by a newer mlegit
@@ -62,6 +64,22 @@ var migrations = []string{
 	) STRICT;
 	INSERT INTO pickups (pesel, issue, by, at)
 		SELECT pesel, 1, picked_up_by, picked_up_at FROM students WHERE picked_up_at != '';`,
+	// 4: upload packages and the students (per issue of their card) in
+	// each, so that a package not yet confirmed is never forgotten.
+	`CREATE TABLE packages (
+		name         TEXT PRIMARY KEY,
+		sha256       TEXT NOT NULL,
+		created      TEXT NOT NULL,
+		confirmed    TEXT NOT NULL DEFAULT '',
+		confirmed_by TEXT NOT NULL DEFAULT ''
+	) STRICT;
+	CREATE TABLE package_students (
+		package TEXT NOT NULL REFERENCES packages(name),
+		pesel   TEXT NOT NULL,
+		issue   INTEGER NOT NULL,
+		PRIMARY KEY (package, pesel)
+	) STRICT;
+	CREATE INDEX package_students_pesel ON package_students(pesel, issue);`,
 }
 
 // migrate brings db up to len(steps) in one transaction. The version is
@@ -105,6 +123,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	// Every write is done, none is committed: a kill here must leave the
+	// store as it was before the call.
+	failpoint.Hit(PointCommit)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}

@@ -342,7 +342,8 @@ func (s *Store) update(ctx context.Context, p, q string, args ...any) error {
 
 // RecordCodes records, in one transaction, the dates of the codes the
 // portal returned (never the codes themselves) and moves packaged students
-// to codes_received. Re-importing codes for a student already past
+// to codes_received, confirming the packages holding their current card
+// issue (see ConfirmPackage). Re-importing codes for a student already past
 // packaged only refreshes the dates. A student in any other state (new,
 // validated, invalidated) fails the whole import with a *TransitionError:
 // filter the entries first, e.g. by Students(ctx, Packaged).
@@ -368,7 +369,12 @@ func (s *Store) RecordCodes(ctx context.Context, entries []codes.Entry, at time.
 				return fmt.Errorf("recording codes of %s: %w", pesel.Masked(e.PESEL), err)
 			}
 		}
-		return nil
+		// The codes prove the portal has the packages they answer.
+		ps := make([]string, len(entries))
+		for i, e := range entries {
+			ps[i] = e.PESEL
+		}
+		return confirmPackagesOf(ctx, tx, ps, at, ConfirmedByCodes)
 	})
 }
 

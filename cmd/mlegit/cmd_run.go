@@ -106,6 +106,7 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 	}
 	fmt.Fprintf(g.stdout, "%s: %d students, %d accepted, %d rejected, %s; reports in %s\n",
 		sum.School, sum.Students, sum.Accepted, sum.Rejected, sent, s.Out)
+	printWaiting(g.stdout, sum.WaitingPackages)
 	if res.FilesFailed > 0 {
 		fmt.Fprintf(g.stdout, "%d roster file(s) could not be used: see odrzuceni.csv\n", res.FilesFailed)
 	}

@@ -73,6 +73,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newMergeCommand(g),
 		newVerifyCommand(g),
 		newCodesCommand(g),
+		newPackageCommand(g),
 		newPortalSimCommand(g),
 		newSlipsCommand(g),
 		newPickupCommand(g),
