@@ -10,6 +10,8 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -27,7 +29,7 @@ import (
 // rejections (one per problem) and a zero Student.
 func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection) {
 	if r.Unreadable != "" {
-		rej := Reject(r, reject.RowUnreadable, "row could not be parsed")
+		rej := Reject(r, reject.RowUnreadable, "row cannot be parsed")
 		rej.Szczegoly = reject.RowUnreadable.Detail("", texts.Args{"reason": r.Unreadable})
 		return student.Student{}, []reject.Rejection{rej}
 	}
@@ -45,17 +47,16 @@ func Check(r roster.Record, asOf time.Time) (student.Student, []reject.Rejection
 	s.PESEL = c.pesel()
 	s.BirthDate = c.birthDate(s.PESEL)
 	c.card(&s, asOf)
-	s.Disability = c.flag(r.Disability, "niepełnosprawność")
-	if strings.ContainsRune(r.Class, '\n') || formula.Looks(r.Class) {
-		c.add(reject.FieldInvalid, "oddział")
-	}
+	s.Disability = c.flag(r.Disability, roster.FieldDisability)
+	c.text(roster.FieldClass, r.Class)
 	if len(c.out) > 0 {
 		return student.Student{}, c.out
 	}
 	return s, nil
 }
 
-// Reject builds a rejection for a record, masking its PESEL.
+// Reject builds a rejection for a record, masking its PESEL, with the
+// English detail for scripts; the caller sets its Polish Szczegoly.
 func Reject(r roster.Record, code reject.Code, detail string) reject.Rejection {
 	return reject.Rejection{
 		File:    r.File,
@@ -74,27 +75,49 @@ type checker struct {
 	out []reject.Rejection
 }
 
-func (c *checker) add(code reject.Code, detail string) {
-	c.out = append(c.out, Reject(c.rec, code, detail))
+// add records a problem: its English detail for scripts and the Polish
+// detail of the catalogue's variant filled with a.
+func (c *checker) add(code reject.Code, english, variant string, a texts.Args) {
+	rej := Reject(c.rec, code, english)
+	rej.Szczegoly = code.Detail(variant, a)
+	c.out = append(c.out, rej)
+}
+
+// column is a roster column's name as the secretariat's documents quote it.
+func column(f roster.Field) texts.Quoted { return texts.Quoted(roster.ColumnName(f)) }
+
+// text rejects a free-text cell that holds a line break or looks like a
+// spreadsheet formula.
+func (c *checker) text(f roster.Field, v string) {
+	switch {
+	case strings.ContainsAny(v, "\r\n"):
+		c.add(reject.FieldInvalid, string(f)+" holds a line break", "newline", texts.Args{"field": column(f)})
+	case formula.Looks(v):
+		c.add(reject.FieldInvalid, string(f)+" looks like a formula", "formula", texts.Args{"field": column(f), "value": texts.Quoted(v)})
+	}
 }
 
 func (c *checker) names() {
 	r := c.rec
 	if r.Surname == "" || r.FirstName == "" {
-		missing := []string{}
-		if r.Surname == "" {
-			missing = append(missing, "nazwisko")
+		var missing []texts.Quoted
+		var english []string
+		for _, f := range []struct {
+			f roster.Field
+			v string
+		}{{roster.FieldSurname, r.Surname}, {roster.FieldFirstName, r.FirstName}} {
+			if f.v == "" {
+				missing, english = append(missing, column(f.f)), append(english, string(f.f))
+			}
 		}
-		if r.FirstName == "" {
-			missing = append(missing, "imię")
-		}
-		c.add(reject.NameMissing, "puste: "+strings.Join(missing, ", "))
+		c.add(reject.NameMissing, "empty: "+strings.Join(english, ", "), "", texts.Args{"fields": missing})
 	}
-	for _, f := range []struct{ what, v string }{
-		{"nazwisko", r.Surname}, {"imię", r.FirstName}, {"drugie imię", r.SecondName},
-	} {
+	for _, f := range []struct {
+		f roster.Field
+		v string
+	}{{roster.FieldSurname, r.Surname}, {roster.FieldFirstName, r.FirstName}, {roster.FieldSecondName, r.SecondName}} {
 		if f.v != "" && !ValidName(f.v) {
-			c.add(reject.NameInvalid, f.what)
+			c.add(reject.NameInvalid, string(f.f)+" "+strconv.Quote(f.v), "", texts.Args{"field": column(f.f), "value": texts.Quoted(f.v)})
 		}
 	}
 }
@@ -143,15 +166,16 @@ func (c *checker) pesel() pesel.PESEL {
 	case err == nil:
 		return p
 	case errors.Is(err, pesel.ErrLength) && scientific(raw):
-		c.add(reject.PESELLength, "arkusz zapisał PESEL jako liczbę w zapisie wykładniczym („"+raw+"”), a tej liczby nie da się zamienić z powrotem na cyfry — sformatuj kolumnę PESEL jako tekst, wpisz numery ponownie i zapisz plik")
+		c.add(reject.PESELLength, "the spreadsheet stored the PESEL in scientific notation", "scientific", texts.Args{"value": texts.Quoted(raw)})
 	case errors.Is(err, pesel.ErrLength) && lostLeadingZero(raw):
-		c.add(reject.PESELLength, "10 cyfr — arkusz usunął zero z początku numeru; wpisz PESEL jako tekst")
+		c.add(reject.PESELLength, "10 digits: the spreadsheet dropped the leading zero", "lost_zero", nil)
 	case errors.Is(err, pesel.ErrLength):
-		c.add(reject.PESELLength, fmt.Sprintf("znaków: %d", len([]rune(raw))))
+		n := len([]rune(raw))
+		c.add(reject.PESELLength, fmt.Sprintf("%d characters", n), "", texts.Args{"n": n})
 	case errors.Is(err, pesel.ErrChecksum):
-		c.add(reject.PESELChecksum, "")
+		c.add(reject.PESELChecksum, "bad check digit", "", nil)
 	case errors.Is(err, pesel.ErrDate):
-		c.add(reject.PESELBirthdateMismatch, "PESEL zawiera niemożliwą datę urodzenia")
+		c.add(reject.PESELBirthdateMismatch, "the PESEL holds an impossible birth date", "impossible", nil)
 	}
 	return ""
 }
@@ -189,13 +213,13 @@ func (c *checker) birthDate(p pesel.PESEL) time.Time {
 		}
 		return p.BirthDate()
 	}
-	d, err := roster.ParseDate(raw)
-	if err != nil {
-		c.add(reject.DateInvalid, "data urodzenia: "+raw)
+	d, ok := c.date(roster.FieldBirthDate, raw)
+	if !ok {
 		return time.Time{}
 	}
 	if p != "" && !d.Equal(p.BirthDate()) {
-		c.add(reject.PESELBirthdateMismatch, "w PESEL "+p.BirthDate().Format("02.01.2006")+", w arkuszu "+d.Format("02.01.2006"))
+		c.add(reject.PESELBirthdateMismatch, "PESEL "+p.BirthDate().Format(time.DateOnly)+", roster "+d.Format(time.DateOnly),
+			"", texts.Args{"pesel_date": p.BirthDate(), "sheet_date": d})
 	}
 	return d
 }
@@ -204,37 +228,54 @@ func (c *checker) card(s *student.Student, asOf time.Time) {
 	r := c.rec
 	switch {
 	case r.CardNumber == "":
-		c.add(reject.CardMissing, "")
-	case formula.Looks(r.CardNumber) || strings.ContainsAny(r.CardNumber, "\r\n"):
-		c.add(reject.FieldInvalid, "numer legitymacji")
+		c.add(reject.CardMissing, "card_number is empty", "", texts.Args{"column": column(roster.FieldCardNumber)})
+	default:
+		c.text(roster.FieldCardNumber, r.CardNumber)
 	}
 	if r.CardIssued != "" {
-		d, err := roster.ParseDate(r.CardIssued)
-		if err != nil {
-			c.add(reject.DateInvalid, "data wydania legitymacji: "+r.CardIssued)
-		}
-		s.CardIssued = d
+		s.CardIssued, _ = c.date(roster.FieldCardIssued, r.CardIssued)
 	}
 	if r.CardValid != "" {
-		d, err := roster.ParseDate(r.CardValid)
-		switch {
-		case err != nil:
-			c.add(reject.DateInvalid, "data ważności legitymacji: "+r.CardValid)
-		case d.Before(asOf):
-			c.add(reject.CardExpired, "ważna do "+d.Format("02.01.2006"))
+		d, ok := c.date(roster.FieldCardValid, r.CardValid)
+		if ok && d.Before(asOf) {
+			c.add(reject.CardExpired, "valid until "+d.Format(time.DateOnly), "", texts.Args{"valid_until": d, "as_of": asOf})
 		}
 		s.CardValid = d
 	}
 }
 
-// flag reads a yes/no roster cell.
-func (c *checker) flag(v, what string) bool {
-	switch strings.ToLower(v) {
-	case "", "0", "nie", "n", "false", "no":
-		return false
-	case "1", "tak", "t", "true", "yes", "x":
-		return true
+// dateShape matches text written like a date (day, month and year in one
+// of the roster layouts), whatever the numbers.
+var dateShape = regexp.MustCompile(`^(\d{1,2}[.\-/]\d{1,2}[.\-/]\d{4}|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})([ T\t\x{a0}].*)?$`)
+
+// date reads a date cell, rejecting it when it is no date: a date-shaped
+// value that is not in the calendar (32.13.2015) is told apart from text
+// in no date layout at all.
+func (c *checker) date(f roster.Field, raw string) (time.Time, bool) {
+	d, err := roster.ParseDate(raw)
+	if err == nil {
+		return d, true
 	}
-	c.add(reject.FieldInvalid, what)
-	return false
+	variant := "unparsed"
+	if dateShape.MatchString(strings.TrimSpace(raw)) {
+		variant = ""
+	}
+	c.add(reject.DateInvalid, string(f)+" "+strconv.Quote(raw), variant, texts.Args{"field": column(f), "value": texts.Quoted(raw)})
+	return time.Time{}, false
+}
+
+// boolValues are the values a yes/no roster cell accepts.
+var boolValues = map[string]bool{
+	"": false, "0": false, "nie": false, "n": false, "false": false, "no": false,
+	"1": true, "tak": true, "t": true, "true": true, "yes": true, "x": true,
+}
+
+// flag reads a yes/no roster cell.
+func (c *checker) flag(v string, f roster.Field) bool {
+	b, ok := boolValues[strings.ToLower(strings.TrimSpace(v))]
+	if !ok {
+		c.add(reject.FieldInvalid, string(f)+" "+strconv.Quote(v)+" is not yes/no", "",
+			texts.Args{"field": column(f), "value": texts.Quoted(v), "allowed": texts.BoolValues})
+	}
+	return b
 }

@@ -209,7 +209,7 @@ func TestCheckPESELInScientificNotation(t *testing.T) {
 		r := good()
 		r.PESEL, r.BirthDate = v, ""
 		_, rej := Check(r, asOf)
-		if len(rej) != 1 || rej[0].Code != reject.PESELLength || !strings.Contains(rej[0].Detail, "jako tekst") || !strings.Contains(rej[0].Detail, v) {
+		if len(rej) != 1 || rej[0].Code != reject.PESELLength || !strings.Contains(rej[0].Szczegoly, "jako tekst") || !strings.Contains(rej[0].Szczegoly, v) {
 			t.Errorf("%s: got %+v, want PESEL_LENGTH with the format-as-text hint", v, rej)
 		}
 	}

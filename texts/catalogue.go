@@ -73,10 +73,11 @@ var catalogue = map[string]Entry{
 		Title:  "PESEL nie ma 11 cyfr.",
 		Action: "Wpisz w arkuszu pełny, 11-cyfrowy PESEL ucznia, w komórce sformatowanej jako tekst.",
 		Details: map[string]string{
-			"":          "Pole PESEL ma znaków: {n}, a powinno mieć 11 cyfr.",
-			"lost_zero": "Wpisano 10 cyfr: arkusz usunął zero z początku numeru (jak w liczbie). Sformatuj kolumnę PESEL jako tekst i wpisz numer z zerem na początku.",
+			"":           "Pole PESEL ma znaków: {n}, a powinno mieć 11 cyfr.",
+			"scientific": "Arkusz zapisał PESEL jako liczbę w zapisie wykładniczym ({value}), której nie da się zamienić z powrotem na cyfry. Sformatuj kolumnę PESEL jako tekst, wpisz numery ponownie i zapisz plik.",
+			"lost_zero":  "Wpisano 10 cyfr: arkusz usunął zero z początku numeru (jak w liczbie). Sformatuj kolumnę PESEL jako tekst i wpisz numer z zerem na początku.",
 		},
-		Example: Args{"n": 9},
+		Example: Args{"n": 9, "value": Quoted("1,12101E+10")},
 	},
 	"PESEL_CHECKSUM": {
 		Title:  "PESEL ma błędną cyfrę kontrolną.",
