@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // The activations file: which students activated their code in the app,
@@ -23,8 +24,9 @@ type Activation struct {
 }
 
 // ReadActivations reads an activations file. Rows that cannot be used
-// become rejections (invalid PESEL, malformed date, a PESEL twice — every
-// such row); the others are returned in file order.
+// become rejections (ACTIVATION_PESEL_INVALID, ACTIVATION_DATE_INVALID,
+// ACTIVATION_DUPLICATE for every row of a PESEL given twice); the others
+// are returned in file order.
 func ReadActivations(path string) ([]Activation, []reject.Rejection, error) {
 	tab, err := readTable(path, []string{colPESEL, colActivated})
 	if err != nil {
@@ -37,23 +39,30 @@ func ReadActivations(path string) ([]Activation, []reject.Rejection, error) {
 	file := filepath.Base(path)
 	var out []Activation
 	var rej []reject.Rejection
+	lines := map[string][]int{}
+	for _, t := range tab {
+		if p := t.cell(colPESEL); count[p] > 1 {
+			lines[p] = append(lines[p], t.line)
+		}
+	}
 	for _, t := range tab {
 		p := t.cell(colPESEL)
-		bad := func(code reject.Code) {
+		bad := func(code reject.Code, detail, variant string, a texts.Args) {
 			rej = append(rej, reject.Rejection{File: file, Row: t.line, PESEL: pesel.Masked(p),
-				Code: code, Message: code.Message()})
+				Code: code, Message: code.Message(), Detail: detail, Szczegoly: code.Detail(variant, a)})
 		}
 		if _, err := pesel.Parse(p); err != nil {
-			bad(reject.CodesPESELUnknown)
+			variant, a := peselProblem(p, err)
+			bad(reject.ActivationPESELInvalid, err.Error(), variant, a)
 			continue
 		}
 		if count[p] > 1 {
-			bad(reject.CodesDuplicate)
+			bad(reject.ActivationDuplicate, "the PESEL is on several rows", "", texts.Args{"rows": lines[p]})
 			continue
 		}
 		at, err := parseTime(t.cell(colActivated))
 		if err != nil {
-			bad(reject.CodesDateInvalid)
+			bad(reject.ActivationDateInvalid, colActivated+": "+err.Error(), "", texts.Args{"column": texts.Quoted(colActivated)})
 			continue
 		}
 		out = append(out, Activation{PESEL: p, At: at, Row: t.line})

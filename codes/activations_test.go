@@ -3,6 +3,7 @@ package codes
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mlegit/mlegit/reject"
@@ -24,13 +25,17 @@ func TestReadActivations(t *testing.T) {
 	if len(got) != 2 || got[0].PESEL != "11210110089" || got[1].At.Hour() != 14 || got[0].Row != 2 {
 		t.Errorf("activations %+v", got)
 	}
-	want := []reject.Code{reject.CodesPESELUnknown, reject.CodesDateInvalid, reject.CodesDuplicate, reject.CodesDuplicate}
+	want := []reject.Code{reject.ActivationPESELInvalid, reject.ActivationDateInvalid, reject.ActivationDuplicate, reject.ActivationDuplicate}
+	wantDetail := []string{"cyfrę kontrolną", "„aktywowano”", "6, 7", "6, 7"}
 	if len(rej) != len(want) {
 		t.Fatalf("rejections %+v", rej)
 	}
 	for i, r := range rej {
 		if r.Code != want[i] || r.Row != i+4 || r.Message == "" {
 			t.Errorf("rejection %d: %+v, want %s at row %d", i, r, want[i], i+4)
+		}
+		if !strings.Contains(r.Szczegoly, wantDetail[i]) || !strings.Contains(r.Message, "raport") {
+			t.Errorf("rejection %d: message %q, detail %q, want the activations report's own words and %q", i, r.Message, r.Szczegoly, wantDetail[i])
 		}
 		if len(r.PESEL) == 11 && r.PESEL[4] != '*' {
 			t.Errorf("unmasked PESEL in %+v", r)

@@ -15,6 +15,7 @@ import (
 	"github.com/mlegit/mlegit/export"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // rawRow is one data row of a codes file, cells trimmed.
@@ -98,7 +99,12 @@ func Import(path string, pkgs []string, asOf time.Time, lifetimeDays int, issues
 	}
 
 	imp := importer{file: filepath.Base(path), asOf: civilDate(asOf),
-		lifetime: lifetimeDays, issues: issues}
+		lifetime: lifetimeDays, issues: issues, pkg: store.Package, rows: map[string][]int{}}
+	for _, r := range rows {
+		if seen[r.pesel] > 1 {
+			imp.rows[r.pesel] = append(imp.rows[r.pesel], r.line)
+		}
+	}
 	var rejected []reject.Rejection
 	for _, r := range rows {
 		e, rej := imp.entry(r, students, seen[r.pesel] > 1)
@@ -117,56 +123,74 @@ type importer struct {
 	asOf     time.Time
 	lifetime int
 	issues   map[string]Issue // empty: no state store to check against
+	pkg      string           // the last package's name
+	rows     map[string][]int // lines of each PESEL found on several rows
+}
+
+// peselProblem chooses the Polish detail variant (of CODES_PESEL_UNKNOWN or
+// ACTIVATION_PESEL_INVALID) for a PESEL that pesel.Parse refused.
+func peselProblem(raw string, err error) (string, texts.Args) {
+	switch {
+	case errors.Is(err, pesel.ErrLength) && len(raw) == 11:
+		return "nondigit", nil
+	case errors.Is(err, pesel.ErrLength):
+		return "length", texts.Args{"n": len([]rune(raw))}
+	case errors.Is(err, pesel.ErrDate):
+		return "date", nil
+	}
+	return "", nil
 }
 
 // entry turns one row into an Entry, or says why it cannot.
 func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, duplicate bool) (Entry, *reject.Rejection) {
 	m, inPackage := students[r.pesel]
-	fail := func(code reject.Code, detail string) (Entry, *reject.Rejection) {
+	fail := func(code reject.Code, detail, variant string, a texts.Args) (Entry, *reject.Rejection) {
 		return Entry{}, &reject.Rejection{
 			File: imp.file, Row: r.line, PESEL: pesel.Masked(r.pesel),
 			Name: strings.TrimSpace(m.Surname + " " + m.FirstName), Class: m.Class,
-			Code: code, Message: code.Message(), Detail: detail,
+			Code: code, Message: code.Message(), Detail: detail, Szczegoly: code.Detail(variant, a),
 		}
 	}
 	if _, err := pesel.Parse(r.pesel); err != nil {
-		return fail(reject.CodesPESELUnknown, err.Error())
+		variant, a := peselProblem(r.pesel, err)
+		return fail(reject.CodesPESELUnknown, err.Error(), variant, a)
 	}
 	if duplicate {
-		return fail(reject.CodesDuplicate, "")
+		return fail(reject.CodesDuplicate, "the PESEL is on several rows", "", texts.Args{"rows": imp.rows[r.pesel]})
 	}
 	issue, known := imp.issues[r.pesel]
 	if !inPackage || (len(imp.issues) > 0 && !known) {
-		return fail(reject.CodesNotInPackage, "")
+		return fail(reject.CodesNotInPackage, "not in the packages", "", texts.Args{"package": imp.pkg})
 	}
 	if r.qr == "" {
-		return fail(reject.CodesFieldMissing, colQR+" is empty")
+		return fail(reject.CodesFieldMissing, colQR+" is empty", "", texts.Args{"column": texts.Quoted(colQR)})
 	}
 	if r.code == "" {
-		return fail(reject.CodesFieldMissing, colCode+" is empty")
+		return fail(reject.CodesFieldMissing, colCode+" is empty", "", texts.Args{"column": texts.Quoted(colCode)})
 	}
 	gen, err := parseTime(r.gen)
 	if err != nil {
-		return fail(reject.CodesDateInvalid, colGenerated+": "+err.Error())
+		return fail(reject.CodesDateInvalid, colGenerated+": "+err.Error(), "", texts.Args{"column": texts.Quoted(colGenerated)})
 	}
 	valid := gen.AddDate(0, 0, imp.lifetime)
 	if r.valid != "" {
 		if valid, err = parseTime(r.valid); err != nil {
-			return fail(reject.CodesDateInvalid, colValidUntil+": "+err.Error())
+			return fail(reject.CodesDateInvalid, colValidUntil+": "+err.Error(), "", texts.Args{"column": texts.Quoted(colValidUntil)})
 		}
 	}
 	if valid.Before(gen) {
-		return fail(reject.CodesDateInvalid, colValidUntil+" is before "+colGenerated)
+		return fail(reject.CodesDateInvalid, colValidUntil+" is before "+colGenerated, "order",
+			texts.Args{"valid_until": valid, "generated": gen})
 	}
 	if known && !issue.Answers(gen) {
-		detail := "the card was withdrawn or is being issued again"
 		if issue.Sent {
-			detail = colGenerated + " is before the current issue was packaged on " + issue.Packaged.Format(time.DateOnly)
+			return fail(reject.CodesStale, colGenerated+" is before the current issue was packaged on "+issue.Packaged.Format(time.DateOnly),
+				"before", texts.Args{"generated": gen, "packaged": issue.Packaged})
 		}
-		return fail(reject.CodesStale, detail)
+		return fail(reject.CodesStale, "the card was withdrawn or is being issued again", "", nil)
 	}
 	if valid.Before(imp.asOf) {
-		return fail(reject.CodesExpired, "valid until "+formatTime(valid))
+		return fail(reject.CodesExpired, "valid until "+formatTime(valid), "", texts.Args{"valid_until": valid})
 	}
 	return Entry{
 		PESEL: r.pesel, Surname: m.Surname, FirstName: m.FirstName, SecondName: m.SecondName,

@@ -30,12 +30,15 @@ import (
 
 // School is one school of a district as config.yaml lists it.
 type School struct {
-	ID      string   `mapstructure:"id" json:"id"`
-	Name    string   `mapstructure:"name" json:"name"`
-	Rosters []string `mapstructure:"roster" json:"roster"`
-	Photos  string   `mapstructure:"photos" json:"photos"`
-	Profile string   `mapstructure:"profile" json:"profile"`
-	Out     string   `mapstructure:"out" json:"out"`
+	ID   string `mapstructure:"id" json:"id"`
+	Name string `mapstructure:"name" json:"name"` // full name, printed on documents
+	// SchoolName is the same as Name, under the key a single school's
+	// config uses (school_name); Name wins when both are set.
+	SchoolName string   `mapstructure:"school_name" json:"-"`
+	Rosters    []string `mapstructure:"roster" json:"roster"`
+	Photos     string   `mapstructure:"photos" json:"photos"`
+	Profile    string   `mapstructure:"profile" json:"profile"`
+	Out        string   `mapstructure:"out" json:"out"`
 }
 
 // Outcome is what running one school gave.

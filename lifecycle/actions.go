@@ -210,7 +210,8 @@ func CurrentIssues(ctx context.Context, st *state.Store) (map[string]codes.Issue
 // ActivationRejected is an activation the store cannot take.
 type ActivationRejected struct {
 	codes.Activation
-	Code reject.Code // CodesNotInPackage (unknown) or ActivationUnexpected
+	Code  reject.Code // ActivationStudentUnknown or ActivationUnexpected
+	State state.State // where the student stands (ActivationUnexpected)
 }
 
 // Activate records the portal's activations: a student awaiting
@@ -233,12 +234,12 @@ func Activate(ctx context.Context, st *state.Store, acts []codes.Activation) (re
 		reason := "activated in the app"
 		switch s, known := stateOf[a.PESEL]; {
 		case !known:
-			rejected = append(rejected, ActivationRejected{a, reject.CodesNotInPackage})
+			rejected = append(rejected, ActivationRejected{Activation: a, Code: reject.ActivationStudentUnknown})
 			continue
 		case s == state.Activated:
 			continue
 		case !AwaitingActivation.Has(s):
-			rejected = append(rejected, ActivationRejected{a, reject.ActivationUnexpected})
+			rejected = append(rejected, ActivationRejected{Activation: a, Code: reject.ActivationUnexpected, State: s})
 			continue
 		case s != state.PickedUp:
 			reason += " (pickup not recorded)"

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"github.com/mlegit/mlegit/photos/jpegscale"
+	"github.com/mlegit/mlegit/texts"
 )
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
@@ -28,7 +29,7 @@ const (
 func sniff(data []byte) (string, error) {
 	switch {
 	case len(data) == 0:
-		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("empty file")}
+		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("empty file"), Variant: "empty"}
 	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
 		return formatJPEG, nil
 	case bytes.HasPrefix(data, pngMagic):
@@ -38,11 +39,17 @@ func sniff(data []byte) (string, error) {
 	case isWebP(data):
 		return formatWebP, nil
 	case len(data) < len(pngMagic) && (bytes.HasPrefix(pngMagic, data) || bytes.HasPrefix([]byte{0xFF, 0xD8, 0xFF}, data)):
-		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("truncated after %d bytes", len(data))}
+		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("truncated after %d bytes", len(data)),
+			Variant: "truncated", Args: texts.Args{"found_bytes": texts.Bytes(len(data))}}
 	case allZero(data[:min(len(data), 4096)]):
-		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("file holds only zero bytes")}
+		return "", &Error{Code: codeUnreadable, Err: fmt.Errorf("file holds only zero bytes"), Variant: "zeros"}
 	}
-	return "", &Error{Code: codeFormat, Err: fmt.Errorf("unsupported format: %s", describe(data))}
+	what := describe(data)
+	variant := ""
+	if what == "unknown" {
+		variant = "unknown"
+	}
+	return "", &Error{Code: codeFormat, Err: fmt.Errorf("unsupported format: %s", what), Variant: variant, Args: texts.Args{"format": what}}
 }
 
 // describe names a few formats parents send that we do not read.

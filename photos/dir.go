@@ -17,6 +17,7 @@ import (
 	"github.com/mlegit/mlegit/formula"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // RejectsFile is the name of the Polish rejections report NormalizeDir
@@ -28,6 +29,8 @@ type Rejected struct {
 	File   string      // base name in the input folder
 	Code   reject.Code // why
 	Detail string      // technical reason (English)
+	// Szczegoly is the reason in Polish, with its values.
+	Szczegoly string
 }
 
 // Report is the outcome of NormalizeDir.
@@ -75,7 +78,9 @@ func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error)
 		if len(files) > 1 {
 			for _, f := range files {
 				rep.Rejected = append(rep.Rejected, Rejected{File: f, Code: reject.PhotoAmbiguous,
-					Detail: "several files would be written as " + maskPESELs(stem) + ".jpg"})
+					Detail: "several files would be written as " + maskPESELs(stem) + ".jpg",
+					Szczegoly: reject.PhotoAmbiguous.Detail("same_name", texts.Args{
+						"files": quoteFiles(files), "output": texts.Quoted(maskPESELs(stem) + ".jpg")})})
 			}
 			continue
 		}
@@ -92,7 +97,7 @@ func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error)
 	Process(ctx, g, cfg, in, out)
 	for r := range out {
 		if r.Code != "" {
-			rep.Rejected = append(rep.Rejected, Rejected{File: filepath.Base(r.Source), Code: r.Code, Detail: r.Detail})
+			rep.Rejected = append(rep.Rejected, Rejected{File: filepath.Base(r.Source), Code: r.Code, Detail: r.Detail, Szczegoly: r.Szczegoly})
 		} else {
 			rep.Written++
 		}
@@ -116,9 +121,10 @@ func writeRejects(w io.Writer, rs []Rejected) error {
 	cw := csv.NewWriter(&buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	cw.Write([]string{"plik", "kod", "powód"})
+	cw.Write([]string{texts.ColFile, texts.ColCode, texts.ColReason, texts.ColDetail})
 	for _, r := range rs {
-		cw.Write([]string{formula.Neutralize(r.File), string(r.Code), formula.Neutralize(r.Code.Message())})
+		cw.Write([]string{formula.Neutralize(r.File), string(r.Code), formula.Neutralize(r.Code.Message()),
+			formula.Neutralize(r.Szczegoly)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

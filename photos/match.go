@@ -10,6 +10,7 @@ import (
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // imageExts are the extensions treated as photos. Formats Normalize cannot
@@ -132,34 +133,45 @@ func Match(students []student.Student, files []string) MatchResult {
 	var res MatchResult
 	res.Unmatched = unmatched
 	for i, s := range students {
-		rej := func(code reject.Code, detail string) {
+		rej := func(code reject.Code, detail, variant string, files []string) {
 			res.Rejected = append(res.Rejected, reject.Rejection{
 				File: s.File, Row: s.Row, PESEL: pesel.Masked(string(s.PESEL)),
 				Name: s.FullName(), Class: s.Class, Code: code, Message: code.Message(),
-				Detail: detail,
+				Detail: detail, Szczegoly: code.Detail(variant, texts.Args{"files": quoteFiles(files),
+					"example": texts.Quoted(texts.PhotoNameExample(s.Surname, s.FirstName, s.Class))}),
 			})
 		}
 		switch {
 		case len(peselFiles[i]) == 1 && len(byPESEL[string(s.PESEL)]) == 1:
 			res.Matched = append(res.Matched, Matched{Student: s, File: peselFiles[i][0]})
 		case len(peselFiles[i]) > 1:
-			rej(reject.PhotoAmbiguous, "several files named by the PESEL: "+maskFiles(peselFiles[i]))
+			rej(reject.PhotoAmbiguous, "several files named by the PESEL: "+maskFiles(peselFiles[i]), "pesel_files", peselFiles[i])
 		case len(peselFiles[i]) == 1:
-			rej(reject.PhotoAmbiguous, "the PESEL appears more than once in the roster")
+			rej(reject.PhotoAmbiguous, "the PESEL appears more than once in the roster", "pesel_twice", nil)
 		case len(shared[i]) > 0:
-			rej(reject.PhotoAmbiguous, "file fits more than one student: "+maskFiles(shared[i]))
+			rej(reject.PhotoAmbiguous, "file fits more than one student: "+maskFiles(shared[i]), "shared", shared[i])
 		case len(nameFiles[i]) > 1:
-			rej(reject.PhotoAmbiguous, "several files fit the student: "+maskFiles(nameFiles[i]))
+			rej(reject.PhotoAmbiguous, "several files fit the student: "+maskFiles(nameFiles[i]), "", nameFiles[i])
 		case len(nameFiles[i]) == 1:
 			res.Matched = append(res.Matched, Matched{Student: s, File: nameFiles[i][0]})
 		default:
-			rej(reject.PhotoMissing, "")
+			rej(reject.PhotoMissing, "no file matches", "", nil)
 		}
 	}
 	return res
 }
 
 var digitRun = regexp.MustCompile(`\d{11}`)
+
+// quoteFiles quotes file names for a Polish detail, masking any PESEL in
+// them.
+func quoteFiles(files []string) []texts.Quoted {
+	out := make([]texts.Quoted, len(files))
+	for i, f := range files {
+		out[i] = texts.Quoted(maskPESELs(f))
+	}
+	return out
+}
 
 // maskFiles joins file names for a Detail, masking any PESEL in them.
 func maskFiles(files []string) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/mlegit/mlegit/photos/jpegenc"
 
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Short names for the codes Normalize returns.
@@ -26,6 +27,20 @@ const (
 type Error struct {
 	Code reject.Code
 	Err  error
+	// Variant and Args choose and fill the Polish detail of Code in the
+	// texts catalogue (the file name is added by the caller that knows
+	// it, as "file").
+	Variant string
+	Args    texts.Args
+}
+
+// Polish returns the Polish detail of e for the photo file named file.
+func (e *Error) Polish(file string) string {
+	a := texts.Args{"file": texts.Quoted(file)}
+	for k, v := range e.Args {
+		a[k] = v
+	}
+	return e.Code.Detail(e.Variant, a)
 }
 
 // Error implements error: the code, then the detail.
@@ -33,6 +48,9 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Code, e.Err) }
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// megapixels writes a pixel count in millions, to one decimal.
+func megapixels(n int64) float64 { return float64(n/100_000) / 10 }
 
 // CodeOf returns the rejection code of an error from Normalize, or "" when
 // err is not an *Error.
@@ -123,7 +141,8 @@ type Info struct {
 func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	var info Info
 	if int64(len(data)) > opt.maxFileBytes() {
-		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("file of %d bytes exceeds %d", len(data), opt.maxFileBytes())}
+		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("file of %d bytes exceeds %d", len(data), opt.maxFileBytes()),
+			Variant: "bytes", Args: texts.Args{"found_bytes": texts.Bytes(len(data)), "limit_bytes": texts.Bytes(opt.maxFileBytes())}}
 	}
 	format, err := sniff(data)
 	if err != nil {
@@ -140,11 +159,13 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 		return nil, info, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("%s header gives size %dx%d", format, sw, sh)}
 	}
 	if int64(sw)*int64(sh) > opt.maxPixels() {
-		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d exceeds %d pixels", sw, sh, opt.maxPixels())}
+		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d exceeds %d pixels", sw, sh, opt.maxPixels()),
+			Args: texts.Args{"found": texts.Size{W: sw, H: sh}, "megapixels": megapixels(int64(sw) * int64(sh)), "limit_megapixels": megapixels(opt.maxPixels())}}
 	}
 	if n := fullDecodeBytes(format, data, cfg); n > opt.maxDecodeBytes() {
 		return nil, info, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%dx%d %s decodes to %d MB, over %d MB",
-			sw, sh, format, n>>20, opt.maxDecodeBytes()>>20)}
+			sw, sh, format, n>>20, opt.maxDecodeBytes()>>20),
+			Variant: "decode", Args: texts.Args{"found": texts.Size{W: sw, H: sh}, "found_bytes": texts.Bytes(n), "limit_bytes": texts.Bytes(opt.maxDecodeBytes())}}
 	}
 
 	o := orientation(format, data)
@@ -198,7 +219,8 @@ type outputPlan struct {
 // under p, or rejects it as too small.
 func planOutput(p Profile, uw, uh int) (outputPlan, error) {
 	if uw < p.MinWidth || uh < p.MinHeight {
-		return outputPlan{}, &Error{Code: reject.PhotoTooSmall, Err: fmt.Errorf("%dx%d is below the minimum %dx%d", uw, uh, p.MinWidth, p.MinHeight)}
+		return outputPlan{}, &Error{Code: reject.PhotoTooSmall, Err: fmt.Errorf("%dx%d is below the minimum %dx%d", uw, uh, p.MinWidth, p.MinHeight),
+			Args: texts.Args{"found": texts.Size{W: uw, H: uh}, "need": texts.Size{W: p.MinWidth, H: p.MinHeight}}}
 	}
 	var pl outputPlan
 	if p.HasAspect() {
@@ -216,7 +238,9 @@ func planOutput(p Profile, uw, uh int) (outputPlan, error) {
 	}
 	if pl.outW < p.MinWidth || pl.outH < p.MinHeight {
 		return outputPlan{}, &Error{Code: reject.PhotoTooSmall, Err: fmt.Errorf("%dx%d cropped to %d:%d leaves %dx%d, below the minimum %dx%d",
-			uw, uh, p.AspectW, p.AspectH, pl.outW, pl.outH, p.MinWidth, p.MinHeight)}
+			uw, uh, p.AspectW, p.AspectH, pl.outW, pl.outH, p.MinWidth, p.MinHeight),
+			Variant: "crop", Args: texts.Args{"found": texts.Size{W: uw, H: uh}, "aspect": fmt.Sprintf("%d:%d", p.AspectW, p.AspectH),
+				"cropped": texts.Size{W: pl.outW, H: pl.outH}, "need": texts.Size{W: p.MinWidth, H: p.MinHeight}}}
 	}
 	return pl, nil
 }
@@ -334,7 +358,8 @@ func encodeFitting(img image.Image, p Profile) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	if !ok {
-		return nil, 0, &Error{Code: reject.PhotoTooHeavy, Err: fmt.Errorf("%d bytes at quality %d exceed %d", buf.Len(), p.MinQuality, p.MaxBytes)}
+		return nil, 0, &Error{Code: reject.PhotoTooHeavy, Err: fmt.Errorf("%d bytes at quality %d exceed %d", buf.Len(), p.MinQuality, p.MaxBytes),
+			Args: texts.Args{"quality": p.MinQuality, "found_bytes": texts.Bytes(buf.Len()), "limit_bytes": texts.Bytes(p.MaxBytes)}}
 	}
 	// Invariant: lo fits, hi does not; best holds the encoding at lo.
 	lo, hi := p.MinQuality, p.MaxQuality

@@ -19,6 +19,7 @@ import (
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Job is one photo to normalise.
@@ -37,7 +38,9 @@ type Result struct {
 	Path   string      // output file written; empty when rejected
 	Code   reject.Code // empty when written
 	Detail string      // technical reason of a rejection (English, no PESEL)
-	Info   Info
+	// Szczegoly is the same in Polish for the secretariat (no PESEL).
+	Szczegoly string
+	Info      Info
 }
 
 // Config is the photo stage's setting.
@@ -137,6 +140,7 @@ func processOne(cfg Config, j Job) (Result, error) {
 			return r, err
 		}
 		r.Code, r.Detail = pe.Code, maskPESELs(pe.Err.Error())
+		r.Szczegoly = maskPESELs(pe.Polish(filepath.Base(j.Source)))
 		log.Debug("photo rejected", "code", r.Code, "detail", r.Detail)
 		// A photo accepted by an earlier run must not stay behind.
 		if rmErr := os.Remove(dst); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
@@ -158,18 +162,19 @@ func processOne(cfg Config, j Job) (Result, error) {
 func readSource(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("opening: %w", err)}
+		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("opening: %w", err), Variant: "open"}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("stat: %w", err)}
+		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("stat: %w", err), Variant: "open"}
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("not a regular file")}
+		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("not a regular file"), Variant: "open"}
 	}
 	if st.Size() > limit {
-		return nil, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("file of %d bytes exceeds %d", st.Size(), limit)}
+		return nil, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("file of %d bytes exceeds %d", st.Size(), limit),
+			Variant: "bytes", Args: texts.Args{"found_bytes": texts.Bytes(st.Size()), "limit_bytes": texts.Bytes(limit)}}
 	}
 	data := make([]byte, st.Size())
 	if _, err := io.ReadFull(f, data); err != nil {

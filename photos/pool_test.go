@@ -3,6 +3,7 @@ package photos
 import (
 	"bytes"
 	"context"
+	stdcsv "encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 func writeFiles(t *testing.T, dir string, files map[string][]byte) {
@@ -167,13 +169,32 @@ func TestNormalizeDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\uFEFFplik;kod;powód\r\n" +
-		"'=cut.jpg;PHOTO_UNREADABLE;" + reject.PhotoUnreadable.Message() + "\r\n" +
-		"avif.AVIF;PHOTO_FORMAT;" + reject.PhotoFormat.Message() + "\r\n" +
-		"dup.jpg;PHOTO_AMBIGUOUS;" + reject.PhotoAmbiguous.Message() + "\r\n" +
-		"dup.png;PHOTO_AMBIGUOUS;" + reject.PhotoAmbiguous.Message() + "\r\n"
-	if string(csv) != want {
-		t.Errorf("report:\n%q\nwant:\n%q", csv, want)
+	if !bytes.HasPrefix(csv, []byte("\uFEFFPlik;Kod błędu;Powód;Szczegóły\r\n")) {
+		t.Errorf("report header: %q", csv)
+	}
+	cr := stdcsv.NewReader(bytes.NewReader(bytes.TrimPrefix(csv, []byte("\uFEFF"))))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"'=cut.jpg", "PHOTO_UNREADABLE", reject.PhotoUnreadable.Message(), "Plik „=cut.jpg” jest uszkodzony"},
+		{"avif.AVIF", "PHOTO_FORMAT", reject.PhotoFormat.Message(), "Plik „avif.AVIF” jest w formacie AVIF"},
+		{"dup.jpg", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "Pliki „dup.jpg”, „dup.png” dałyby to samo zdjęcie wynikowe „dup.jpg”"},
+		{"dup.png", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "„dup.png”"},
+	}
+	if len(rows) != len(want)+1 {
+		t.Fatalf("report rows:\n%q", rows)
+	}
+	for i, w := range want {
+		got := rows[i+1]
+		if len(got) != 4 || got[0] != w[0] || got[1] != w[1] || got[2] != w[2] || !strings.Contains(got[3], w[3]) {
+			t.Errorf("row %d = %q, want %q (detail containing the last)", i+1, got, w)
+		}
+		if bad := texts.Lint(got[3]); len(bad) > 0 {
+			t.Errorf("row %d detail %q: not Polish: %q", i+1, got[3], bad)
+		}
 	}
 	if _, err := NormalizeDir(context.Background(), in, Config{Dir: in, Profile: small, Workers: 2}); err == nil || !strings.Contains(err.Error(), "input folder") {
 		t.Errorf("writing over the input folder: err = %v", err)

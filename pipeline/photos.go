@@ -16,6 +16,7 @@ import (
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/rules"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // photoStage hands the validated school to cfg.Photos, or passes every
@@ -92,7 +93,9 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 	m := photos.Match(people, files)
 	for _, r := range m.Rejected {
 		if v := in[r.Row]; v.Accepted() {
-			v.Rejections = append(v.Rejections, rules.Reject(v.Record, r.Code, r.Detail))
+			rej := rules.Reject(v.Record, r.Code, r.Detail)
+			rej.Szczegoly = r.Szczegoly
+			v.Rejections = append(v.Rejections, rej)
 		}
 	}
 	bySource := make(map[string]*Verdict, len(m.Matched))
@@ -112,7 +115,10 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 		if !matched[v] {
 			if v.Accepted() {
 				// Accepted but no job: Match must have rejected it.
-				v.Rejections = append(v.Rejections, rules.Reject(v.Record, reject.PhotoMissing, ""))
+				rej := rules.Reject(v.Record, reject.PhotoMissing, "no file matches")
+				rej.Szczegoly = reject.PhotoMissing.Detail("", texts.Args{"example": texts.Quoted(
+					texts.PhotoNameExample(v.Record.Surname, v.Record.FirstName, v.Record.Class))})
+				v.Rejections = append(v.Rejections, rej)
 			}
 			ready = append(ready, v)
 		}
@@ -158,6 +164,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 			v := bySource[r.Source]
 			if r.Code != "" {
 				rej := rules.Reject(v.Record, r.Code, r.Detail)
+				rej.Szczegoly = r.Szczegoly
 				v.Rejections = append(v.Rejections, rej)
 			}
 			prog.Done(1)

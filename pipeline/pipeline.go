@@ -25,6 +25,7 @@ import (
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Config is one school's run.
@@ -163,7 +164,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.Summary.UnmatchedPhotos = photoRep.Unmatched
 	for _, f := range res.Summary.Files {
 		for _, w := range f.Warnings {
-			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: f.File, Message: w})
+			warn := report.Warning{File: f.File, Message: w}
+			if w == roster.NoClassWarning {
+				warn = report.NewWarning(report.WarnRosterNoClass, "no class column", "", texts.Args{"file": texts.Quoted(f.File)})
+				warn.File = f.File
+			}
+			res.Summary.Warnings = append(res.Summary.Warnings, warn)
 		}
 	}
 	res.Summary.Warnings = append(res.Summary.Warnings, photoRep.Warnings...)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mlegit/mlegit/reject"
-	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/student"
 )
 
@@ -120,11 +120,11 @@ func TestRunHeaderWarningsAndAmbiguity(t *testing.T) {
 	}
 	var warned, rejected bool
 	for _, w := range res.Summary.Warnings {
-		warned = warned || (w.File == "r.csv" && w.Message == roster.NoClassWarning)
+		warned = warned || (w.File == "r.csv" && w.Code == report.WarnRosterNoClass && strings.Contains(w.Szczegoly, "„r.csv”"))
 	}
 	for _, r := range res.Summary.Rejections {
 		rejected = rejected || (r.File == "dwa.csv" && r.Code == reject.FileColumnsAmbiguous &&
-			strings.Contains(r.Message, "C („PESEL”) i E („Nr PESEL”)"))
+			strings.Contains(r.Szczegoly, "C („PESEL”) i E („Nr PESEL”)"))
 	}
 	if !warned || !rejected || res.Summary.Students != 4 {
 		t.Errorf("no-class warning %v, ambiguity rejection %v, students %d; summary %+v", warned, rejected, res.Summary.Students, res.Summary)

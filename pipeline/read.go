@@ -2,12 +2,15 @@ package pipeline
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // readRosters streams every roster's rows into out, file after file. A file
@@ -33,7 +36,7 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 			return files, ctx.Err()
 		}
 		if err != nil {
-			st.Error, st.Komunikat, st.Code = err.Error(), polishFileError(err), fileCode(err)
+			st.Error, st.Komunikat, st.Code = err.Error(), polishFileError(st.File, err), fileCode(err)
 			st.MissingColumns = st.Code == reject.FileColumnsMissing
 			cfg.Log.Warn("roster file failed", "file", st.File, "err", err)
 		} else {
@@ -44,23 +47,45 @@ func readRosters(ctx context.Context, cfg Config, out chan<- roster.Record) ([]r
 	return files, nil
 }
 
-// polishFileError explains a roster file failure to the secretariat.
-func polishFileError(err error) string {
+// polishFileError explains a roster file failure to the secretariat: the
+// Polish detail of the file's FILE_* rejection. The library's English
+// text stays in the log and summary.json.
+func polishFileError(file string, err error) string {
 	var (
 		mc *roster.MissingColumnsError
 		ac *roster.AmbiguousColumnsError
+		pe *csv.ParseError
 	)
+	a := texts.Args{"file": texts.Quoted(file)}
+	variant := ""
 	switch {
 	case errors.As(err, &mc):
-		return mc.PolishMessage() + " — nikogo z tego pliku nie przyjęto."
+		cols := make([]texts.Quoted, len(mc.Missing))
+		for i, f := range mc.Missing {
+			cols[i] = texts.Quoted(roster.ColumnName(f))
+		}
+		return reject.FileColumnsMissing.Detail("", texts.Args{"columns": cols})
 	case errors.As(err, &ac):
-		return ac.PolishMessage()
+		return reject.FileColumnsAmbiguous.Detail("", texts.Args{"field": texts.Quoted(roster.ColumnName(ac.Field)),
+			"first":  ac.Columns[0] + " (" + texts.Quoted(ac.Names[0]).String() + ")",
+			"second": ac.Columns[1] + " (" + texts.Quoted(ac.Names[1]).String() + ")"})
 	case errors.Is(err, roster.ErrNotRegular):
-		return "To nie jest zwykły plik (folder, potok albo urządzenie) — wskaż plik CSV lub XLSX z listą uczniów."
+		variant = "not_regular"
 	case errors.Is(err, roster.ErrTooManyUnreadable):
-		return "Zbyt wiele wierszy pliku nie da się odczytać — plik jest uszkodzony albo to nie jest lista uczniów; zapisz go ponownie z arkusza."
+		variant = "too_many_rows"
+	case errors.Is(err, roster.ErrUnsupported):
+		variant = "format"
+	case errors.Is(err, fs.ErrNotExist):
+		variant = "missing"
+	case errors.Is(err, fs.ErrPermission):
+		variant = "permissions"
+	case errors.As(err, &pe):
+		variant, a["line"] = "csv", pe.StartLine
+		if errors.Is(pe.Err, csv.ErrBareQuote) {
+			variant = "csv_quote"
+		}
 	}
-	return reject.FileUnreadable.Message()
+	return reject.FileUnreadable.Detail(variant, a)
 }
 
 // fileCode is the reason code of a roster file failure.
@@ -90,7 +115,8 @@ func fileRejections(files []report.FileStatus) []reject.Rejection {
 		if code == "" {
 			code = reject.FileUnreadable
 		}
-		out = append(out, reject.Rejection{File: f.File, Code: code, Message: f.Komunikat, Detail: f.Error})
+		out = append(out, reject.Rejection{File: f.File, Code: code, Message: code.Message(),
+			Detail: f.Error, Szczegoly: f.Komunikat})
 	}
 	return out
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // File names written into the output folder.
@@ -32,10 +33,35 @@ const (
 
 // Warning is something the secretariat should know that did not reject a
 // student, e.g. a repaired PESEL or a roster file that could not be read.
+// Message is English (scripts, log); Code names the catalogue entry whose
+// Polish title and action the secretariat's reports show (sheet "Do
+// sprawdzenia"), with Szczegoly the Polish detail. A warning without a
+// Code stays in summary.json only.
 type Warning struct {
-	File    string `json:"file"`
-	Row     int    `json:"row,omitempty"`
-	Message string `json:"message"`
+	File      string `json:"file"`
+	Row       int    `json:"row,omitempty"`
+	PESEL     string `json:"pesel,omitempty"` // masked
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message"`
+	Szczegoly string `json:"szczegoly,omitempty"`
+}
+
+// Warning codes (entries of the texts catalogue).
+const (
+	WarnPESELRepaired    = "PESEL_REPAIRED"
+	WarnPhotoUnmatched   = "PHOTO_UNMATCHED"
+	WarnPhotoSubfolder   = "PHOTO_SUBFOLDER"
+	WarnRosterIncomplete = "ROSTER_INCOMPLETE"
+	WarnRosterNoClass    = "ROSTER_NO_CLASS"
+	WarnDeadlineNear     = "DEADLINE_NEAR"
+	WarnCodesOverdue     = "CODES_OVERDUE"
+)
+
+// NewWarning builds a warning of a catalogue code: the English message
+// for scripts and the Polish detail of the code's variant filled with a.
+func NewWarning(code, english, variant string, a texts.Args) Warning {
+	e, _ := texts.Lookup(code)
+	return Warning{Code: code, Message: english, Szczegoly: e.Detail(variant, a)}
 }
 
 // FileStatus tells how one roster file was read.
@@ -143,7 +169,7 @@ func Write(dir string, s *Summary) error {
 	if err := safefile.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n')); err != nil {
 		return err
 	}
-	return writeRejections(dir, s.Rejections)
+	return writeRejections(dir, s)
 }
 
 // WriteRejections writes only odrzuceni.csv and odrzuceni.xlsx, for a run
@@ -154,17 +180,20 @@ func WriteRejections(dir string, rs []reject.Rejection) error {
 	s := Summary{Rejections: rs}
 	s.Sort()
 	s.mask()
-	return writeRejections(dir, s.Rejections)
+	return writeRejections(dir, &s)
 }
 
-func writeRejections(dir string, rs []reject.Rejection) error {
+// writeRejections writes the secretariat's reports of s: the rejections
+// and what to check ("Do sprawdzenia").
+func writeRejections(dir string, s *Summary) error {
+	rejected, check := rejectionLines(s.Rejections), toCheck(s)
 	if err := safefile.Write(filepath.Join(dir, RejectionsCSV), func(w io.Writer) error {
-		return WriteCSV(w, rs)
+		return writeCSV(w, rejected, check)
 	}); err != nil {
 		return err
 	}
 	return safefile.Write(filepath.Join(dir, RejectionsXLSX), func(w io.Writer) error {
-		return WriteXLSX(w, rs)
+		return writeXLSX(w, rejected, check)
 	})
 }
 
@@ -176,7 +205,8 @@ func (s *Summary) mask() {
 		r.File, r.Detail, r.Szczegoly = pesel.MaskIn(r.File), pesel.MaskIn(r.Detail), pesel.MaskIn(r.Szczegoly)
 	}
 	for i := range s.Warnings {
-		s.Warnings[i].Message = pesel.MaskIn(s.Warnings[i].Message)
+		w := &s.Warnings[i]
+		w.File, w.Message, w.Szczegoly = pesel.MaskIn(w.File), pesel.MaskIn(w.Message), pesel.MaskIn(w.Szczegoly)
 	}
 	for i, f := range s.UnmatchedPhotos {
 		s.UnmatchedPhotos[i] = pesel.MaskIn(f)
@@ -184,35 +214,100 @@ func (s *Summary) mask() {
 }
 
 // header is the Polish column row of the secretariat's reports.
-var header = []string{"Plik", "Wiersz", "PESEL", "Uczeń", "Oddział", "Kod", "Powód", "Szczegóły"}
+var header = []string{texts.ColFile, texts.ColRow, texts.ColPESEL, texts.ColStudent, texts.ColClass,
+	texts.ColCode, texts.ColReason, texts.ColAction, texts.ColDetail}
 
-func cells(r reject.Rejection) []string {
+// line is one row of the secretariat's reports: a rejection or a warning.
+type line struct {
+	file   string
+	row    int // 0: the whole file, no row number
+	pesel  string
+	name   string
+	class  string
+	code   string
+	reason string
+	action string
+	detail string
+}
+
+func (l line) cells() []string {
 	row := ""
-	if r.Row > 0 {
-		row = strconv.Itoa(r.Row)
+	if l.row > 0 {
+		row = strconv.Itoa(l.row)
 	}
-	detail := r.Szczegoly // Polish; rejections not yet given one show Detail
-	if detail == "" {
-		detail = r.Detail
+	return []string{l.file, row, l.pesel, l.name, l.class, l.code, l.reason, l.action, l.detail}
+}
+
+// rejectionLine shows a rejection: the code's Polish title and action from
+// the catalogue (the stored Message for a code it does not know).
+func rejectionLine(r reject.Rejection) line {
+	l := line{file: r.File, row: r.Row, pesel: r.PESEL, name: r.Name, class: r.Class, code: string(r.Code),
+		reason: r.Message, detail: r.Szczegoly}
+	if e, ok := texts.Lookup(string(r.Code)); ok {
+		l.reason, l.action = e.Title, e.Action
 	}
-	return []string{r.File, row, r.PESEL, r.Name, r.Class, string(r.Code), r.Message, detail}
+	return l
+}
+
+// toCheck lists what the secretariat should look at that rejected nobody:
+// the warnings that have a catalogue code and every photo that matched no
+// student.
+func toCheck(s *Summary) []line {
+	var out []line
+	for _, w := range s.Warnings {
+		e, ok := texts.Lookup(w.Code)
+		if !ok {
+			continue
+		}
+		out = append(out, line{file: w.File, row: w.Row, pesel: w.PESEL, code: w.Code,
+			reason: e.Title, action: e.Action, detail: w.Szczegoly})
+	}
+	e, _ := texts.Lookup(WarnPhotoUnmatched)
+	for _, f := range s.UnmatchedPhotos {
+		out = append(out, line{file: f, code: WarnPhotoUnmatched, reason: e.Title, action: e.Action,
+			detail: e.Detail("", texts.Args{"file": texts.Quoted(f)})})
+	}
+	return out
+}
+
+func rejectionLines(rs []reject.Rejection) []line {
+	out := make([]line, len(rs))
+	for i, r := range rs {
+		out[i] = rejectionLine(r)
+	}
+	return out
 }
 
 // WriteCSV writes rejections as UTF-8 with BOM, ';'-separated, CRLF line
 // ends, with the Polish header and formula-like cells neutralised.
 func WriteCSV(w io.Writer, rs []reject.Rejection) error {
+	return writeCSV(w, rejectionLines(rs), nil)
+}
+
+// writeCSV writes the rejections, then, when there is anything to check, a
+// blank line, a "Do sprawdzenia" line and the lines to check, in the same
+// columns.
+func writeCSV(w io.Writer, rejected, check []line) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	cw.Write(header)
-	for _, r := range rs {
-		c := cells(r)
-		for i := range c {
-			c[i] = formula.Neutralize(c[i])
+	put := func(ls []line) {
+		for _, l := range ls {
+			c := l.cells()
+			for i := range c {
+				c[i] = formula.Neutralize(c[i])
+			}
+			cw.Write(c)
 		}
-		cw.Write(c)
+	}
+	put(rejected)
+	if len(check) > 0 {
+		cw.Write(make([]string, len(header)))
+		cw.Write(append([]string{texts.SectionToCheck}, make([]string, len(header)-1)...))
+		put(check)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -223,14 +318,38 @@ func WriteCSV(w io.Writer, rs []reject.Rejection) error {
 }
 
 // WriteXLSX writes rejections as a one-sheet workbook ("Odrzuceni") with
-// every cell stored as text, so nothing is ever evaluated as a formula.
+// every text cell stored as text, so nothing is ever evaluated as a
+// formula; "Wiersz" is a number cell.
 func WriteXLSX(w io.Writer, rs []reject.Rejection) error {
+	return writeXLSX(w, rejectionLines(rs), nil)
+}
+
+// writeXLSX writes the sheet "Odrzuceni" and, when there is anything to
+// check, the sheet "Do sprawdzenia" in the same columns.
+func writeXLSX(w io.Writer, rejected, check []line) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "Odrzuceni"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	if err := f.SetSheetName("Sheet1", texts.SheetRejected); err != nil {
 		return fmt.Errorf("naming sheet: %w", err)
 	}
+	if err := writeSheet(f, texts.SheetRejected, rejected); err != nil {
+		return err
+	}
+	if len(check) > 0 {
+		if _, err := f.NewSheet(texts.SheetToCheck); err != nil {
+			return fmt.Errorf("adding sheet: %w", err)
+		}
+		if err := writeSheet(f, texts.SheetToCheck, check); err != nil {
+			return err
+		}
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("writing workbook: %w", err)
+	}
+	return nil
+}
+
+func writeSheet(f *excelize.File, sheet string, ls []line) error {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("opening sheet writer: %w", err)
@@ -238,30 +357,30 @@ func WriteXLSX(w io.Writer, rs []reject.Rejection) error {
 	sw.SetColWidth(1, 1, 18)
 	sw.SetColWidth(4, 4, 28)
 	sw.SetColWidth(6, 6, 26)
-	sw.SetColWidth(7, 7, 80)
-	sw.SetColWidth(8, 8, 50)
-	write := func(n int, vals []string) error {
-		row := make([]any, len(vals))
+	sw.SetColWidth(7, 8, 50)
+	sw.SetColWidth(9, 9, 60)
+	write := func(n int, vals []string, row int) error {
+		cells := make([]any, len(vals))
 		for i, v := range vals {
 			// Stored as a shared/inline string cell: text, never a formula.
-			row[i] = excelize.Cell{Value: formula.Neutralize(v)}
+			cells[i] = excelize.Cell{Value: formula.Neutralize(v)}
+		}
+		if row > 0 {
+			cells[1] = excelize.Cell{Value: row}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, row)
+		return sw.SetRow(cell, cells)
 	}
-	if err := write(1, header); err != nil {
+	if err := write(1, header, 0); err != nil {
 		return fmt.Errorf("writing header: %w", err)
 	}
-	for i, r := range rs {
-		if err := write(i+2, cells(r)); err != nil {
+	for i, l := range ls {
+		if err := write(i+2, l.cells(), l.row); err != nil {
 			return fmt.Errorf("writing row %d: %w", i+2, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("flushing sheet: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("writing workbook: %w", err)
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func TestCSVForExcel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], "|") != "Plik|Wiersz|PESEL|Uczeń|Oddział|Kod|Powód|Szczegóły" {
+	if strings.Join(recs[0], "|") != "Plik|Wiersz|PESEL|Uczeń|Oddział|Kod błędu|Powód|Co zrobić|Szczegóły" {
 		t.Errorf("header %v", recs[0])
 	}
 	if got := recs[1][3]; got != `'=HYPERLINK("x") Ola` {
@@ -130,5 +130,62 @@ func TestWriteMasksPESELsInFreeText(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
 	if !strings.Contains(string(data), "0227*****24.jpg") || !strings.Contains(string(data), "Nowak Jan 1b.jpg") {
 		t.Errorf("unmatched photos not kept recognisable:\n%s", data)
+	}
+}
+
+// The secretariat's workbook: "Wiersz" is a number, the catalogue's title,
+// action and the Polish detail fill their columns, and a second sheet "Do
+// sprawdzenia" lists the warnings and the photos that matched nobody, in
+// Polish; the CSV has them as a section after the rejections.
+func TestToCheckSheetAndSection(t *testing.T) {
+	dir := t.TempDir()
+	s := sample()
+	s.Rejections[1].Szczegoly = "Data ważności w arkuszu: 31.08.2026; sprawdzono na dzień 15.09.2026."
+	s.UnmatchedPhotos = []string{"02270803624.jpg", "Nowak Jan 1b.jpg"}
+	s.Warnings = []Warning{
+		{File: "x.xlsx", Row: 3, Code: WarnPESELRepaired, Message: "PESEL stored as a number; leading zero restored",
+			Szczegoly: "Arkusz podał 10 cyfr; numer uzupełniono zerami do 11 cyfr."},
+		{File: "state", Message: "English only, no code"},
+	}
+	if err := Write(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, RejectionsXLSX))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if typ, _ := f.GetCellType("Odrzuceni", "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("Wiersz cell type %v, want a number", typ)
+	}
+	if v, _ := f.GetCellValue("Odrzuceni", "B2"); v != "7" {
+		t.Errorf("Wiersz = %q", v)
+	}
+	rows, _ := f.GetRows("Odrzuceni")
+	if got := rows[1]; got[6] != reject.CardExpired.Title() || got[7] != reject.CardExpired.Action() || !strings.Contains(got[8], "31.08.2026") {
+		t.Errorf("rejection row %q", got)
+	}
+	check, err := f.GetRows("Do sprawdzenia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(check) != 4 {
+		t.Fatalf("Do sprawdzenia: %q, want header + repaired PESEL + 2 photos", check)
+	}
+	var all string
+	for _, r := range check[1:] {
+		all += strings.Join(r, "|") + "\n"
+	}
+	for _, want := range []string{"PESEL_REPAIRED", "uzupełniono zerami", "PHOTO_UNMATCHED", "„0227*****24.jpg”", "„Nowak Jan 1b.jpg”", "Zdjęcie nie pasuje do żadnego ucznia."} {
+		if !strings.Contains(all, want) {
+			t.Errorf("Do sprawdzenia lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "English only") || strings.Contains(all, "02270803624") {
+		t.Errorf("Do sprawdzenia holds English or a full PESEL:\n%s", all)
+	}
+	csvData, _ := os.ReadFile(filepath.Join(dir, RejectionsCSV))
+	if !strings.Contains(string(csvData), "\r\nDo sprawdzenia;") || !strings.Contains(string(csvData), "PHOTO_UNMATCHED") {
+		t.Errorf("CSV lacks the section:\n%s", csvData)
 	}
 }

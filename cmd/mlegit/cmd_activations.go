@@ -15,15 +15,17 @@ import (
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/texts"
 )
 
 const activationsLong = `Record which students activated their mLegitymacja in the app, from the
 portal's report: a ';'-separated file with a header holding pesel;aktywowano
 (the date, RRRR-MM-DD). Each such student moves to 'activated' in the
 school's state store, which ends its deadlines. A row that cannot be used is
-reported with its row and masked PESEL (CODES_PESEL_UNKNOWN,
-CODES_DATE_INVALID, CODES_DUPLICATE, CODES_NOT_IN_PACKAGE for a student the
-store does not know, ACTIVATION_UNEXPECTED for one not awaiting activation)
+reported with its row and masked PESEL (ACTIVATION_PESEL_INVALID,
+ACTIVATION_DATE_INVALID, ACTIVATION_DUPLICATE, ACTIVATION_STUDENT_UNKNOWN for
+a student the store does not know, ACTIVATION_UNEXPECTED for one not
+awaiting activation)
 and written to OUT/codes/odrzucone_aktywacje.csv; the other rows are
 recorded. Importing the same file again changes nothing.
 
@@ -83,7 +85,12 @@ func runCodesActivations(ctx context.Context, opts activationsOptions, g *global
 	}
 	file := filepath.Base(opts.File)
 	for _, r := range refused {
-		rejected = append(rejected, activationRejection(file, r.Activation, r.Code))
+		var detail string
+		var args texts.Args
+		if r.Code == reject.ActivationUnexpected {
+			detail, args = "state "+r.State.String(), texts.Args{"state": texts.State(r.State.String())}
+		}
+		rejected = append(rejected, activationRejection(file, r.Activation, r.Code, detail, args))
 	}
 	rejPath := filepath.Join(cfg.Out, "codes", "odrzucone_aktywacje.csv")
 	if err := safefile.Write(rejPath, func(w io.Writer) error { return report.WriteCSV(w, rejected) }); err != nil {
@@ -99,6 +106,11 @@ func runCodesActivations(ctx context.Context, opts activationsOptions, g *global
 	return nil
 }
 
-func activationRejection(file string, a codes.Activation, code reject.Code) reject.Rejection {
-	return reject.Rejection{File: file, Row: a.Row, PESEL: pesel.Masked(a.PESEL), Code: code, Message: code.Message()}
+func activationRejection(file string, a codes.Activation, code reject.Code, detail string, args texts.Args) reject.Rejection {
+	if args == nil {
+		args = texts.Args{}
+	}
+	args["activated"] = a.At
+	return reject.Rejection{File: file, Row: a.Row, PESEL: pesel.Masked(a.PESEL), Code: code, Message: code.Message(),
+		Detail: detail, Szczegoly: code.Detail("", args)}
 }

@@ -76,6 +76,10 @@ func runMerge(_ context.Context, opts mergeOptions, g *globalOptions, files []st
 // folder is not (another host's disk) is named in a warning.
 func flagMergedSchools(g *globalOptions, merged *district.Summary, acc district.Accepted) {
 	where := district.Shared(acc)
+	names := map[string]string{}
+	for _, sr := range merged.Schools {
+		names[sr.School] = sr.Name
+	}
 	for _, sr := range merged.Schools {
 		if sr.Status == district.StatusFailed || sr.Out == "" {
 			continue
@@ -85,7 +89,7 @@ func flagMergedSchools(g *globalOptions, merged *district.Summary, acc district.
 			g.log.Warn("school reports not reachable; cross-school findings only in the district summary", "school", sr.School, "err", err)
 			continue
 		}
-		if addCrossSchoolFlags(&sum, sr.School, where, nil) {
+		if addCrossSchoolFlags(&sum, sr.School, where, nil, names) {
 			if err := report.Write(sr.Out, &sum); err != nil {
 				g.log.Warn("could not update school reports", "school", sr.School, "err", err)
 			}

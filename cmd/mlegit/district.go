@@ -18,6 +18,7 @@ import (
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // District output files; with --shard i/n they carry a "-<i>of<n>" suffix
@@ -51,6 +52,9 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 			return usageErrorf("schools[%d]: missing, repeated or unusable id %q", i, s.ID)
 		}
 		seen[s.ID] = true
+		if s.Name == "" {
+			s.Name = s.SchoolName
+		}
 		if s.Out == "" {
 			s.Out = filepath.Join(e.cfg.Out, s.ID)
 		}
@@ -87,7 +91,11 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 	if err != nil {
 		return err
 	}
-	if err := flagCrossSchool(acc, done); err != nil {
+	names := map[string]string{}
+	for _, s := range schools {
+		names[s.ID] = s.Name
+	}
+	if err := flagCrossSchool(acc, done, names); err != nil {
 		return err
 	}
 	sum.AsOf = e.asOf.Format(time.DateOnly)
@@ -112,14 +120,14 @@ type schoolDone struct {
 // of this run that accepted a PESEL another school accepted too, naming the
 // other schools, so that each secretariat sees the likely transfer. The
 // students stay accepted: which school is right is for people to settle.
-func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
+func flagCrossSchool(acc district.Accepted, done map[string]schoolDone, names map[string]string) error {
 	where := district.Shared(acc)
 	for school, d := range done {
 		byPESEL := map[string]student.Student{}
 		for _, st := range d.res.Accepted {
 			byPESEL[string(st.PESEL)] = st
 		}
-		if addCrossSchoolFlags(&d.res.Summary, school, where, byPESEL) {
+		if addCrossSchoolFlags(&d.res.Summary, school, where, byPESEL, names) {
 			if err := report.Write(d.out, &d.res.Summary); err != nil {
 				return fmt.Errorf("school %s: %w", school, err)
 			}
@@ -134,7 +142,10 @@ func flagCrossSchool(acc district.Accepted, done map[string]schoolDone) error {
 // shards knows more schools), so merging again changes nothing. students
 // gives the name and class where known, else the earlier line's are kept.
 // It reports whether the summary changed.
-func addCrossSchoolFlags(sum *report.Summary, school string, where map[string][]string, students map[string]student.Student) bool {
+//
+// names gives the schools' full names (config name / school_name) by id,
+// for the secretariat's Polish detail; a school without one is named by id.
+func addCrossSchoolFlags(sum *report.Summary, school string, where map[string][]string, students map[string]student.Student, names map[string]string) bool {
 	code := reject.PESELInOtherSchool
 	earlier := map[string]reject.Rejection{}
 	kept := sum.Rejections[:0:0]
@@ -152,8 +163,15 @@ func addCrossSchoolFlags(sum *report.Summary, school string, where map[string][]
 			continue
 		}
 		others := slices.DeleteFunc(slices.Clone(schools), func(x string) bool { return x == school })
+		full := make([]string, len(others))
+		for i, o := range others {
+			full[i] = o
+			if n := names[o]; n != "" {
+				full[i] = n
+			}
+		}
 		r := reject.Rejection{PESEL: pesel.Masked(p), Code: code, Message: code.Message(),
-			Detail: "także w: " + strings.Join(others, ", ")}
+			Detail: "also in: " + strings.Join(others, ", "), Szczegoly: code.Detail("", texts.Args{"schools": full})}
 		if st, ok := students[p]; ok {
 			r.File, r.Row, r.Name, r.Class = st.File, st.Row, st.Surname+" "+st.FirstName, st.Class
 		} else if e, ok := earlier[r.PESEL]; ok {

@@ -307,7 +307,7 @@ func TestLifecycleThroughSlipsAndPickup(t *testing.T) {
 	os.WriteFile(acts, []byte("pesel;aktywowano\n17271712844;2026-09-20\n17290913552;2026-09-21\n11210110089;2026-09-21\n"), 0o600)
 	for range 2 { // importing again changes nothing
 		code, stdout, e := mlegit(t, "codes", "activations", "--file", acts, "--out", out)
-		if code != exitRejected || !strings.Contains(stdout, "CODES_NOT_IN_PACKAGE") {
+		if code != exitRejected || !strings.Contains(stdout, "ACTIVATION_STUDENT_UNKNOWN") {
 			t.Errorf("activations: exit %d\n%s%s", code, stdout, e)
 		}
 	}

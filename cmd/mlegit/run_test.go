@@ -310,6 +310,7 @@ schools:
     name: "Szkoła Podstawowa nr 1"
     roster: [`+filepath.Join(roster, "uczniowie-utf8.csv")+`]
   - id: sp2
+    school_name: "Szkoła Podstawowa nr 2"
     roster: [`+filepath.Join(roster, "uczniowie.xlsx")+`]
   - id: zepsuta
     roster: [`+filepath.Join(dir, "brak.csv")+`]
@@ -353,9 +354,9 @@ schools:
 		t.Errorf("school output: %v", err)
 	}
 	// Each secretariat sees the likely transfers in its own report.
-	for school, other := range map[string]string{"sp1": "sp2", "sp2": "sp1"} {
+	for school, other := range map[string]string{"sp1": "Szkoła Podstawowa nr 2", "sp2": "Szkoła Podstawowa nr 1"} {
 		csv, _ := os.ReadFile(filepath.Join(dir, "out", school, "odrzuceni.csv"))
-		if n := strings.Count(string(csv), "PESEL_IN_OTHER_SCHOOL"); n != sum.Schools[0].Accepted || !strings.Contains(string(csv), "także w: "+other) {
+		if n := strings.Count(string(csv), "PESEL_IN_OTHER_SCHOOL"); n != sum.Schools[0].Accepted || !strings.Contains(string(csv), "Także w: "+other+".") {
 			t.Errorf("%s: %d PESEL_IN_OTHER_SCHOOL lines naming %s, want %d", school, n, other, sum.Schools[0].Accepted)
 		}
 	}
