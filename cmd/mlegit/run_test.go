@@ -208,9 +208,9 @@ func TestRunOnlyRosterUnusableWritesReports(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "lista.csv")
 	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
-	for name, c := range map[string]struct{ roster, want string }{
-		"columns": {broken, "lista.csv;;;;;FILE_COLUMNS_MISSING;W pliku brakuje kolumn: PESEL, Numer legitymacji"},
-		"folder":  {t.TempDir(), ";;;;;FILE_UNREADABLE;To nie jest zwykły plik"},
+	for name, c := range map[string]struct{ roster, want, detail string }{
+		"columns": {broken, "lista.csv;;;;;FILE_COLUMNS_MISSING;W pliku z listą uczniów brakuje wymaganych kolumn", "Brakuje kolumn: „PESEL”, „Numer legitymacji”."},
+		"folder":  {t.TempDir(), ";;;;;FILE_UNREADABLE;Nie udało się odczytać pliku", "to nie zwykły plik, tylko folder"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+name)
@@ -218,8 +218,8 @@ func TestRunOnlyRosterUnusableWritesReports(t *testing.T) {
 				t.Errorf("exit %d, want %d\n%s", code, exitFatal, stderr)
 			}
 			csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
-			if !strings.Contains(string(csv), c.want) {
-				t.Errorf("odrzuceni.csv lacks %q:\n%s", c.want, csv)
+			if !strings.Contains(string(csv), c.want) || !strings.Contains(string(csv), c.detail) {
+				t.Errorf("odrzuceni.csv lacks %q or %q:\n%s", c.want, c.detail, csv)
 			}
 			if _, err := os.Stat(filepath.Join(out, "odrzuceni.xlsx")); err != nil {
 				t.Errorf("no odrzuceni.xlsx: %v", err)
