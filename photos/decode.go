@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"github.com/mlegit/mlegit/photos/jpegscale"
+	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/texts"
 )
 
@@ -133,10 +134,13 @@ var useJPEGScale = true
 
 // decodeScaled decodes data (stored size w x h), a JPEG at a reduced scale
 // when that still leaves at least minW x minH pixels (stored orientation),
-// and returns the image and the denom used (1 for a full decode). JPEGs the
-// reduced-scale decoder does not handle (progressive, CMYK, ...) or finds
-// malformed are decoded in full by image/jpeg.
-func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image, int, error) {
+// preferring resizeMargin/2 times that, and returns the image and the
+// denom used (1 for a full decode). A JPEG decode allocates at most limit
+// bytes: a progressive JPEG that would need more at the preferred scale is
+// decoded smaller, down to the minimum. JPEGs the reduced-scale decoder
+// does not handle (CMYK, arithmetic-coded, ...) or finds malformed are
+// decoded in full by image/jpeg when that fits the limit.
+func decodeScaled(format string, data []byte, w, h, minW, minH int, limit int64) (image.Image, int, error) {
 	switch format {
 	case formatPNG:
 		img, err := png.Decode(bytes.NewReader(data))
@@ -149,10 +153,14 @@ func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image
 		return img, 1, err
 	}
 	if useJPEGScale {
-		denom := jpegscale.Denom(w, h, minW, minH)
-		img, err := jpegscale.DecodeFullChroma(bytes.NewReader(data), denom)
+		img, denom, err := decodeJPEGScaled(data, w, h, minW, minH, limit)
 		if err == nil {
 			return img, denom, nil
+		}
+		var lim *jpegscale.LimitError
+		if errors.As(err, &lim) {
+			return nil, 0, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("decoding needs %d MB even at the smallest usable scale, over %d MB", lim.Need>>20, limit>>20),
+				Variant: "decode", Args: texts.Args{"found": texts.Size{W: w, H: h}, "found_bytes": texts.Bytes(lim.Need), "limit_bytes": texts.Bytes(limit)}}
 		}
 		// UnsupportedError: a valid JPEG it does not handle. A FormatError
 		// is retried too: image/jpeg may tolerate damage the reduced-scale
@@ -161,7 +169,36 @@ func decodeScaled(format string, data []byte, w, h, minW, minH int) (image.Image
 		if !errors.As(err, &unsupported) {
 			slog.Debug("reduced-scale decoding failed, retrying with image/jpeg", "err", err)
 		}
+		// image/jpeg holds 4 bytes a pixel (CMYK) and, for a progressive
+		// file, 256 bytes of coefficients a block (6 a pixel in 4:2:0).
+		if need := int64(w) * int64(h) * 10; need > limit {
+			if !errors.As(err, &unsupported) {
+				return nil, 0, err
+			}
+			return nil, 0, &Error{Code: reject.PhotoTooLarge, Err: fmt.Errorf("%v; a full decode of %dx%d would need about %d MB, over %d MB", err, w, h, need>>20, limit>>20),
+				Variant: "decode", Args: texts.Args{"found": texts.Size{W: w, H: h}, "found_bytes": texts.Bytes(need), "limit_bytes": texts.Bytes(limit)}}
+		}
 	}
 	img, err := jpeg.Decode(bytes.NewReader(data))
 	return img, 1, err
+}
+
+// decodeJPEGScaled decodes a JPEG with jpegscale, from the preferred scale
+// (leaving the resize its margin, chroma at full resolution) to the
+// smallest that still gives minW x minH, the first whose memory fits limit.
+func decodeJPEGScaled(data []byte, w, h, minW, minH int, limit int64) (image.Image, int, error) {
+	least := jpegscale.Denom(w, h, minW, minH)
+	denom := jpegscale.Denom(w, h, (resizeMargin*minW+1)/2, (resizeMargin*minH+1)/2)
+	var err error
+	for ; denom <= least; denom *= 2 {
+		for _, full := range []bool{true, false} {
+			var img image.Image
+			img, err = jpegscale.DecodeBytes(data, denom, &jpegscale.Options{FullChroma: full, MaxBytes: limit})
+			var lim *jpegscale.LimitError
+			if !errors.As(err, &lim) {
+				return img, denom, err
+			}
+		}
+	}
+	return nil, 0, err
 }

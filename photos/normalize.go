@@ -73,9 +73,11 @@ const DefaultMaxFileBytes = 64 << 20
 
 // Options tunes Normalize; a nil *Options means the defaults.
 type Options struct {
-	// MaxDecodeBytes caps the decoded size of a source that is decoded at
-	// full size, i.e. a PNG (0: DefaultMaxDecodeBytes); larger ones are
-	// PHOTO_TOO_LARGE and are never decoded.
+	// MaxDecodeBytes caps the memory of decoding a source
+	// (0: DefaultMaxDecodeBytes): the full-size image of a PNG, HEIF or
+	// WebP, the reduced planes and kept coefficients of a JPEG (decoded
+	// smaller when needed). Sources over it are PHOTO_TOO_LARGE and are
+	// never decoded.
 	MaxDecodeBytes int64
 	// MaxPixels caps width x height of a source (0: DefaultMaxPixels).
 	// Larger photos are PHOTO_TOO_LARGE and are never decoded.
@@ -86,10 +88,12 @@ type Options struct {
 	Cropper Cropper
 }
 
-// DefaultMaxDecodeBytes caps the memory of a source decoded at full size
-// (PNG has no reduced-scale decoding) when Options.MaxDecodeBytes is 0, so
-// that one worker stays well under 120 MB: an 8-bit RGBA PNG of up to
-// 20 MP, a 16-bit one of up to 10 MP.
+// DefaultMaxDecodeBytes caps the memory of decoding a source when
+// Options.MaxDecodeBytes is 0, so that one worker stays under 120 MB with
+// the source file and the output: an 8-bit RGBA PNG of up to 20 MP, a
+// 16-bit one of up to 10 MP; any baseline or progressive JPEG up to
+// DefaultMaxPixels, decoded at a smaller scale where the preferred one
+// would take more.
 const DefaultMaxDecodeBytes = 80 << 20
 
 func (o *Options) maxDecodeBytes() int64 {
@@ -177,18 +181,19 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	}
 
 	// Decode only as many pixels as the output needs: the upright image
-	// must keep at least need.X x need.Y so the crop is at least
-	// resizeMargin times the output. The reduced decode is a box filter;
-	// the margin leaves the Lanczos filter enough room to shape the result
-	// like a resize of the full image (at a margin near 1 the box filter
-	// alone would decide, and cost several dB).
-	needW := (resizeMargin*plan.outW*uw + 2*plan.cropW - 1) / (2 * plan.cropW)
-	needH := (resizeMargin*plan.outH*uh + 2*plan.cropH - 1) / (2 * plan.cropH)
+	// must keep at least need.X x need.Y so the crop is no smaller than the
+	// output (decodeScaled prefers resizeMargin/2 times that).
+	needW := (plan.outW*uw + plan.cropW - 1) / plan.cropW
+	needH := (plan.outH*uh + plan.cropH - 1) / plan.cropH
 	if swapsAxes(o) {
 		needW, needH = needH, needW
 	}
-	img, denom, err := decodeScaled(format, data, sw, sh, needW, needH)
+	img, denom, err := decodeScaled(format, data, sw, sh, needW, needH, opt.maxDecodeBytes())
 	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			return nil, info, pe
+		}
 		return nil, info, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("decoding %s: %w", format, err)}
 	}
 	info.Denom = denom
@@ -205,8 +210,11 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	return out, info, nil
 }
 
-// resizeMargin is twice the least factor left to the resize after a
-// reduced-scale decode (3: 1.5x).
+// resizeMargin is twice the factor a reduced-scale decode prefers to leave
+// to the resize (3: 1.5x). The reduced decode is a box filter; the margin
+// leaves the Lanczos filter room to shape the result like a resize of the
+// full image (at a margin near 1 the box filter alone would decide, and
+// cost several dB).
 const resizeMargin = 3
 
 // outputPlan is the geometry decided from the header alone.

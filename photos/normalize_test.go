@@ -352,8 +352,8 @@ func TestNormalizeQuality(t *testing.T) {
 }
 
 // TestDecodePathsAgree runs the same photos through the reduced-scale
-// decoder and through image/jpeg: outputs must be close, and the
-// unsupported progressive file must fall back to a full decode.
+// decoder and through image/jpeg: outputs must be close, progressive files
+// included.
 func TestDecodePathsAgree(t *testing.T) {
 	progressive, err := os.ReadFile(filepath.Join("testdata", "progressive.jpg"))
 	if err != nil {
@@ -368,7 +368,7 @@ func TestDecodePathsAgree(t *testing.T) {
 		{"12MP rotated to mobywatel", withEXIF(encJPEG(t, photoLike(4000, 3000, 7), 90), 6, false), DefaultProfiles()["mobywatel"], 4},
 		{"2MP to zpe", encJPEG(t, photoLike(1200, 1600, 8), 90), DefaultProfiles()["zpe"], 2},
 		{"grayscale to small", encJPEG(t, grayLike(800, 1000), 90), small, 4},
-		{"progressive falls back", progressive, small, 1},
+		{"progressive at reduced scale", progressive, small, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,8 +49,9 @@ type component struct {
 	scanned          bool
 	// denom is this component's scale denominator and bs = 8/denom the
 	// output size of one of its blocks: the frame's, except for the
-	// chroma of DecodeFullChroma.
+	// chroma of Options.FullChroma.
 	denom, bs int
+	store     coefStore // progressive: coefficients kept until the last scan
 }
 
 type decoder struct {
@@ -76,10 +77,17 @@ type decoder struct {
 	adobeTransform  uint8
 
 	denom      int
-	fullChroma bool        // DecodeFullChroma: chroma at luma resolution
-	img        image.Image // allocated at the first scan
-	br         bitReader
-	blk        [64]int32 // natural order, dequantised
+	fullChroma bool  // Options.FullChroma: chroma at luma resolution
+	maxBytes   int64 // Options.MaxBytes
+	// Progressive scans (G.1.2): the current scan's spectral selection
+	// ss..se and successive approximation bits ah, al; the end-of-band run
+	// left over from earlier blocks.
+	progressive    bool
+	ss, se, ah, al int
+	eobrun         int
+	img            image.Image // allocated at the first scan
+	br             bitReader
+	blk            [64]int32 // natural order, dequantised
 }
 
 // DecodeConfig returns the colour model and dimensions of a JPEG image
@@ -125,34 +133,54 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 // sub-image of planes padded to whole MCUs, so its strides may exceed its
 // width. Valid files outside the package's scope yield an UnsupportedError.
 func Decode(r io.Reader, denom int) (image.Image, error) {
-	return decode(r, denom, false)
-}
-
-// DecodeFullChroma is Decode for callers that resize the result further:
-// for a 4:2:0 image and denom 2, 4 or 8, chroma is decoded at half luma's
-// denom, so the result is a 4:4:4 *image.YCbCr whose chroma has as many
-// samples as its luma (each the average of the source chroma it covers)
-// rather than a quarter of them. A resize of that keeps the colour edges a
-// full-size decode would give. Other images decode as with Decode.
-func DecodeFullChroma(r io.Reader, denom int) (image.Image, error) {
-	return decode(r, denom, true)
-}
-
-func decode(r io.Reader, denom int, fullChroma bool) (image.Image, error) {
-	switch denom {
-	case 1, 2, 4, 8:
-	default:
-		return nil, fmt.Errorf("jpegscale: denom %d is not 1, 2, 4 or 8", denom)
+	if err := checkDenom(denom); err != nil {
+		return nil, err
 	}
 	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("jpegscale: reading image: %w", err)
 	}
-	d := decoder{data: data, denom: denom, fullChroma: fullChroma}
+	return DecodeBytes(data, denom, nil)
+}
+
+// Options tunes DecodeBytes; nil means the defaults (Decode's behaviour).
+type Options struct {
+	// FullChroma, for callers that resize the result further, decodes the
+	// chroma of a 4:2:0 image at half the denom (2, 4 or 8), so the result
+	// is a 4:4:4 *image.YCbCr whose chroma has as many samples as its luma
+	// (each the average of the source chroma it covers) rather than a
+	// quarter of them. A resize of that keeps the colour edges a
+	// full-size decode would give. Other images decode as without it.
+	FullChroma bool
+	// MaxBytes caps what the decode allocates: the output planes and, for
+	// a progressive image, the coefficients kept until its last scan. A
+	// file that would need more yields a *LimitError before anything is
+	// allocated; a larger denom needs less. 0 means no cap.
+	MaxBytes int64
+}
+
+// DecodeBytes is Decode of a JPEG already in memory, with options. data
+// is not copied and must not change during the call.
+func DecodeBytes(data []byte, denom int, o *Options) (image.Image, error) {
+	if err := checkDenom(denom); err != nil {
+		return nil, err
+	}
+	d := decoder{data: data, denom: denom}
+	if o != nil {
+		d.fullChroma, d.maxBytes = o.FullChroma, o.MaxBytes
+	}
 	if err := d.run(false); err != nil {
 		return nil, err
 	}
 	return d.img, nil
+}
+
+func checkDenom(denom int) error {
+	switch denom {
+	case 1, 2, 4, 8:
+		return nil
+	}
+	return fmt.Errorf("jpegscale: denom %d is not 1, 2, 4 or 8", denom)
 }
 
 // readAll reads r to the end into one buffer, sized up front when r can
@@ -212,6 +240,9 @@ func (d *decoder) run(configOnly bool) error {
 				if !d.comp[i].scanned {
 					return FormatError("component missing from every scan")
 				}
+			}
+			if d.progressive {
+				return d.finishProgressive()
 			}
 			return nil
 		case marker >= rst0Marker && marker <= rst7Marker:
@@ -354,8 +385,12 @@ func (d *decoder) processSOF(marker byte, seg []byte) error {
 func (d *decoder) checkSupported() error {
 	switch d.sofMarker {
 	case sof0Marker, sof1Marker:
-	case sof2Marker, 0xC6, 0xCA, 0xCE:
-		return UnsupportedError("progressive")
+	case sof2Marker:
+		d.progressive = true
+	case 0xC6, 0xCE:
+		return UnsupportedError("hierarchical")
+	case 0xCA:
+		return UnsupportedError("arithmetic coding")
 	case 0xC3, 0xC7, 0xCB, 0xCF:
 		return UnsupportedError("lossless")
 	case 0xC5:
@@ -438,24 +473,48 @@ func (d *decoder) allocate() error {
 	s := 8 / d.denom
 	w, h := d.mcusX*d.hmax*s, d.mcusY*d.vmax*s
 	visible := image.Rect(0, 0, (d.width+d.denom-1)/d.denom, (d.height+d.denom-1)/d.denom)
+	ratio := image.YCbCrSubsampleRatio444
+	if d.ncomp == 3 {
+		var err error
+		if ratio, err = d.subsampleRatio(); err != nil {
+			return err
+		}
+	}
 	for i := 0; i < d.ncomp; i++ {
 		d.comp[i].denom, d.comp[i].bs = d.denom, s
+	}
+	if d.ncomp == 3 && d.fullChroma && ratio == image.YCbCrSubsampleRatio420 && d.denom >= 2 {
+		ratio = image.YCbCrSubsampleRatio444
+		for i := 1; i < 3; i++ {
+			d.comp[i].denom, d.comp[i].bs = d.denom/2, 2*s
+		}
+	}
+	need := int64(w) * int64(h)
+	if d.ncomp == 3 {
+		cw, ch := d.mcusX*d.comp[1].h*d.comp[1].bs, d.mcusY*d.comp[1].v*d.comp[1].bs
+		need += 2 * int64(cw) * int64(ch)
+	}
+	if d.progressive {
+		var denoms [4]int
+		for i := 0; i < d.ncomp; i++ {
+			denoms[i] = d.comp[i].denom
+		}
+		need += d.progressiveBytes(denoms[:d.ncomp])
+	}
+	if d.maxBytes > 0 && need > d.maxBytes {
+		return &LimitError{Need: need, Limit: d.maxBytes}
+	}
+	if d.progressive {
+		for i := 0; i < d.ncomp; i++ {
+			c := &d.comp[i]
+			c.initStore(d.mcusX*c.h, d.mcusY*c.v)
+		}
 	}
 	if d.ncomp == 1 {
 		g := image.NewGray(image.Rect(0, 0, w, h))
 		d.comp[0].plane, d.comp[0].stride = g.Pix, g.Stride
 		d.img = g.SubImage(visible)
 		return nil
-	}
-	ratio, err := d.subsampleRatio()
-	if err != nil {
-		return err
-	}
-	if d.fullChroma && ratio == image.YCbCrSubsampleRatio420 && d.denom >= 2 {
-		ratio = image.YCbCrSubsampleRatio444
-		for i := 1; i < 3; i++ {
-			d.comp[i].denom, d.comp[i].bs = d.denom/2, 2*s
-		}
 	}
 	m := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	d.comp[0].plane, d.comp[0].stride = m.Y, m.YStride

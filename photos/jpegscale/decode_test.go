@@ -365,7 +365,7 @@ func assertSameDecode(t *testing.T, got, want []byte, denom int) {
 func TestDecodeFullChroma(t *testing.T) {
 	data := encodeTest(t, photoLike(203, 157, 5), encOptions{h: [3]int{2, 1, 1}, v: [3]int{2, 1, 1}, step: 4})
 	for _, denom := range []int{2, 4, 8} {
-		got, err := DecodeFullChroma(bytes.NewReader(data), denom)
+		got, err := DecodeBytes(data, denom, &Options{FullChroma: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,7 +400,7 @@ func TestDecodeFullChroma(t *testing.T) {
 			}
 		}
 	}
-	one, err := DecodeFullChroma(bytes.NewReader(data), 1)
+	one, err := DecodeBytes(data, 1, &Options{FullChroma: true})
 	if err != nil {
 		t.Fatal(err)
 	}

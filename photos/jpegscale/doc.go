@@ -27,19 +27,23 @@
 // Output: a 3-component image is returned as an *image.YCbCr whose
 // SubsampleRatio is the file's (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0);
 // scaling keeps the ratio because luma and chroma blocks shrink by the same
-// factor. DecodeFullChroma, for callers that resize further, decodes the
-// chroma of a 4:2:0 image at half the denom instead, giving a 4:4:4 image
+// factor. [Options.FullChroma], for callers that resize further, decodes
+// the chroma of a 4:2:0 image at half the denom instead, giving a 4:4:4 image
 // whose colour is as sharp as a full-size decode's would be at that size.
 // A 1-component image is returned as an *image.Gray.
 //
-// Scope: baseline and extended sequential Huffman-coded 8-bit JPEGs with one
-// or three (YCbCr) components, interleaved or not, with restart intervals.
-// Valid files outside that scope — progressive, arithmetic-coded, lossless,
-// hierarchical, 12-bit, CMYK/YCCK, RGB-coded, unusual sampling layouts, or
-// images above 2^27 (about 134 million) pixels — yield an
+// Scope: baseline, extended sequential and progressive Huffman-coded 8-bit
+// JPEGs with one or three (YCbCr) components, interleaved or not, with
+// restart intervals. A progressive image keeps, until its last scan, only
+// the coefficients its scale needs (see progressive.go) and one bit per
+// other coefficient: at denom 8 about 10 bytes a luma block instead of
+// image/jpeg's 256. Valid files outside that scope — arithmetic-coded,
+// lossless, hierarchical, 12-bit, CMYK/YCCK, RGB-coded, unusual sampling
+// layouts, or images above 2^27 (about 134 million) pixels — yield an
 // [UnsupportedError], so the caller can fall back to image/jpeg. Malformed
 // or truncated data yields a [FormatError]; so does a frame larger than its
-// data could possibly code, before anything is allocated. Errors from the
-// reader are returned wrapped, and a denom outside {1, 2, 4, 8} is a plain
-// error: neither is a property of the file.
+// data could possibly code, before anything is allocated. [Options.MaxBytes]
+// caps the memory a decode allocates ([LimitError] when it would need
+// more). Errors from the reader are returned wrapped, and a denom outside
+// {1, 2, 4, 8} is a plain error: neither is a property of the file.
 package jpegscale

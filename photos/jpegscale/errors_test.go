@@ -83,7 +83,7 @@ func TestUnsupportedFeatures(t *testing.T) {
 		name string
 		data []byte
 	}{
-		{"progressive_SOF2", withByte(sof, 0xC2)},
+		{"progressive_hierarchical_SOF6", withByte(sof, 0xC6)},
 		{"lossless_SOF3", withByte(sof, 0xC3)},
 		{"hierarchical_SOF5", withByte(sof, 0xC5)},
 		{"arithmetic_SOF9", withByte(sof, 0xC9)},

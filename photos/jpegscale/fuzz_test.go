@@ -49,6 +49,14 @@ func FuzzDecode(f *testing.F) {
 	for _, data := range fuzzSeeds(f) {
 		f.Add(data)
 	}
+	// Progressive: DC and AC scans, successive approximation.
+	for _, name := range []string{"prog420.jpg", "proggray.jpg"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := DecodeConfig(bytes.NewReader(data))
 		if err != nil {
@@ -59,12 +67,15 @@ func FuzzDecode(f *testing.F) {
 			return // valid but too slow to decode on every iteration
 		}
 		for _, denom := range []int{1, 2, 4, 8} {
-			img, err := Decode(bytes.NewReader(data), denom)
+			img, err := DecodeBytes(data, denom, &Options{FullChroma: denom > 1})
 			if err != nil {
 				assertDecodeError(t, err)
 				continue
 			}
 			want := image.Rect(0, 0, (cfg.Width+denom-1)/denom, (cfg.Height+denom-1)/denom)
+			if _, err := Decode(bytes.NewReader(data), denom); err != nil {
+				t.Fatalf("denom %d: Decode fails (%v) where DecodeBytes with FullChroma succeeds", denom, err)
+			}
 			if img.Bounds() != want {
 				t.Fatalf("denom %d: bounds %v, want %v", denom, img.Bounds(), want)
 			}

@@ -51,7 +51,16 @@ func (d *decoder) processSOS(seg []byte) error {
 			}
 		}
 		c := &d.comp[ci]
-		if td > 3 || ta > 3 || !d.huff[0][td].defined || !d.huff[1][ta].defined {
+		if td > 3 || ta > 3 {
+			return FormatError("bad Huffman table selector")
+		}
+		// A progressive scan uses the DC table (first DC scan), the AC
+		// table (AC scans) or none (DC refinement).
+		needDC, needAC := true, true
+		if d.progressive {
+			needDC, needAC = seg[1+2*ns] == 0 && seg[3+2*ns]>>4 == 0, seg[1+2*ns] > 0
+		}
+		if (needDC && !d.huff[0][td].defined) || (needAC && !d.huff[1][ta].defined) {
 			return FormatError("undefined Huffman table")
 		}
 		if !d.quantSet[c.tq] {
@@ -59,6 +68,13 @@ func (d *decoder) processSOS(seg []byte) error {
 		}
 		sc[i] = scanComp{c: c, dc: &d.huff[0][td], ac: &d.huff[1][ta], q: &d.quant[c.tq]}
 		c.scanned = true
+	}
+	if d.progressive {
+		d.ss, d.se = int(seg[1+2*ns]), int(seg[2+2*ns])
+		d.ah, d.al = int(seg[3+2*ns]>>4), int(seg[3+2*ns]&15)
+		if err := d.checkProgressiveScan(ns); err != nil {
+			return err
+		}
 	}
 	if d.img == nil {
 		// Checked again now that any APPn after the frame header is seen.
@@ -84,6 +100,7 @@ func (d *decoder) decodeScan(sc []scanComp) error {
 		mcusX, mcusY = sc[0].c.blocksX, sc[0].c.blocksY
 	}
 	mcu, nextRST := 0, byte(rst0Marker)
+	d.eobrun = 0
 	for my := 0; my < mcusY; my++ {
 		for mx := 0; mx < mcusX; mx++ {
 			if d.restartInterval > 0 && mcu > 0 && mcu%d.restartInterval == 0 {
@@ -94,10 +111,17 @@ func (d *decoder) decodeScan(sc []scanComp) error {
 				for i := range sc {
 					sc[i].pred = 0
 				}
+				d.eobrun = 0
 			}
 			mcu++
 			for i := range sc {
 				s := &sc[i]
+				if d.progressive {
+					if err := d.progMCU(s, len(sc) == 1, mx, my); err != nil {
+						return err
+					}
+					continue
+				}
 				if len(sc) == 1 {
 					if err := d.block(s, mx, my); err != nil {
 						return err
