@@ -50,6 +50,8 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pesel
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./roster
+	$(GO) test -run '^$$' -fuzz '^FuzzReadODS$$' -fuzztime $(FUZZTIME) ./roster
+	$(GO) test -run '^$$' -fuzz '^FuzzReadXLS$$' -fuzztime $(FUZZTIME) ./roster
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./photos/jpegscale
 	$(GO) test -run '^$$' -fuzz '^FuzzOrientation$$' -fuzztime $(FUZZTIME) ./photos
 	$(GO) test -run '^$$' -fuzz '^FuzzScanJPEGHeader$$' -fuzztime $(FUZZTIME) ./export

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -128,5 +129,40 @@ func TestRunHeaderWarningsAndAmbiguity(t *testing.T) {
 	}
 	if !warned || !rejected || res.Summary.Students != 4 {
 		t.Errorf("no-class warning %v, ambiguity rejection %v, students %d; summary %+v", warned, rejected, res.Summary.Students, res.Summary)
+	}
+}
+
+// One school saved by LibreOffice as XLSX, ODS, XLS and CSV gives the same
+// summary: counts, and the same reasons for the same students (PESEL) on
+// the same rows. Names are not compared: the one formula of the school
+// (=HYPERLINK in a surname) keeps its text only in XLSX and ODS, while it
+// is rejected alike in all four (fixtures: roster/testdata/make-fixtures.sh).
+func TestSameSchoolSameSummaryInEveryFormat(t *testing.T) {
+	type line struct {
+		Row   int
+		PESEL string
+		Code  reject.Code
+	}
+	summary := func(ext string) (counts [3]int, lines []line) {
+		res, err := Run(context.Background(), Config{School: "s", AsOf: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC),
+			Rosters: []string{filepath.Join("..", "roster", "testdata", "tekst"+ext)}, OutDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := res.Summary
+		for _, r := range s.Rejections {
+			lines = append(lines, line{r.Row, r.PESEL, r.Code})
+		}
+		return [3]int{s.Students, s.Accepted, s.Rejected}, lines
+	}
+	wantCounts, wantLines := summary(".xlsx")
+	if wantCounts[0] < 20 || wantCounts[2] == 0 {
+		t.Fatalf("tekst.xlsx: students/accepted/rejected %v; the fixture should hold good and bad rows", wantCounts)
+	}
+	for _, ext := range []string{".ods", ".xls", ".csv"} {
+		counts, lines := summary(ext)
+		if counts != wantCounts || !reflect.DeepEqual(lines, wantLines) {
+			t.Errorf("tekst%s: %v %v\nwant (xlsx) %v %v", ext, counts, lines, wantCounts, wantLines)
+		}
 	}
 }

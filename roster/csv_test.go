@@ -250,7 +250,6 @@ func TestReadFileUnsupported(t *testing.T) {
 		name string
 		data []byte
 	}{
-		{"old.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}},
 		{"binary.csv", []byte("Nazwisko;Imię\x00;PESEL")},
 		{"fake.xlsx", []byte("Nazwisko;Imię;PESEL;nr_leg\n")},
 	}

@@ -45,9 +45,9 @@ func (e *MissingColumnsError) PolishMessage() string {
 	return "W pliku brakuje kolumn: " + strings.Join(names, ", ")
 }
 
-// ErrUnsupported marks a file that is no roster format we read (an old
-// binary .xls, an .ods, an encrypted workbook, other binary data).
-var ErrUnsupported = errors.New("unsupported file format: save the roster as XLSX or CSV")
+// ErrUnsupported marks a file that is no roster format we read (binary
+// data, a text file named .xlsx or .ods).
+var ErrUnsupported = errors.New("unsupported file format: save the roster as XLSX, ODS, XLS or CSV")
 
 // ErrNotRegular marks a roster path that is no regular file: a folder, a
 // named pipe (FIFO), a device or a socket. It is refused before it is
@@ -58,8 +58,8 @@ var ErrNotRegular = errors.New("not a regular file")
 // hundred kilobytes.
 const maxBytes = 64 << 20
 
-// ReadFile reads one roster, CSV or XLSX (decided by content, then by
-// extension), calling emit for each student row in order. It stops early
+// ReadFile reads one roster, CSV, XLSX, ODS or XLS (decided by content,
+// then by extension), calling emit for each student row in order. It stops early
 // when ctx is done or emit returns an error; emit's error is returned as is.
 //
 // A CSV file is parsed whole before the first emit; a row that cannot be
@@ -110,6 +110,10 @@ func readFile(ctx context.Context, path string, opt *Options, emit func(Record) 
 	switch kind(data, path) {
 	case kindXLSX:
 		cols, err = readXLSX(ctx, bytes.NewReader(data), name, m, emit)
+	case kindODS:
+		cols, err = readODS(ctx, data, name, m, emit)
+	case kindXLS:
+		cols, err = readXLS(ctx, data, name, m, emit)
 	case kindCSV:
 		cols, err = readCSV(ctx, data, name, m, emit)
 	default:
@@ -147,6 +151,8 @@ type fileKind int
 const (
 	kindCSV fileKind = iota
 	kindXLSX
+	kindODS
+	kindXLS
 	kindUnsupported
 )
 
@@ -157,12 +163,12 @@ func kind(data []byte, path string) fileKind {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		if ext == ".ods" {
-			return kindUnsupported
+		if ext == ".ods" || bytes.Contains(data[:min(len(data), 128)], []byte("application/vnd.oasis.opendocument.spreadsheet")) {
+			return kindODS
 		}
 		return kindXLSX
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		return kindUnsupported
+		return kindXLS
 	case ext == ".xlsx" || ext == ".xls" || ext == ".ods":
 		return kindUnsupported
 	}

@@ -187,14 +187,23 @@ func (b *book) typedCell(sheet string, row, i int, f Field, v string) (string, s
 			return d, "", nil
 		}
 	}
+	text, note := numberText(f, n)
+	return text, note, nil
+}
+
+// numberText is the Record text of number n read from a cell of field f,
+// in every spreadsheet format: a whole number as its integer text (1000,
+// not 1.0E+3), a PESEL that lost its leading zeros padded to 11 digits
+// (noted; see minNumericPESEL), other numbers in plain decimal.
+func numberText(f Field, n float64) (text, note string) {
 	if n != math.Trunc(n) || math.Abs(n) >= 1e15 {
-		return strconv.FormatFloat(n, 'f', -1, 64), "", nil
+		return strconv.FormatFloat(n, 'f', -1, 64), ""
 	}
 	s := strconv.FormatInt(int64(n), 10)
 	if f == FieldPESEL && n >= 0 && len(s) >= minNumericPESEL && len(s) < 11 {
-		return strings.Repeat("0", 11-len(s)) + s, notePESELPadded, nil
+		return strings.Repeat("0", 11-len(s)) + s, notePESELPadded
 	}
-	return s, "", nil
+	return s, ""
 }
 
 // dateCell converts serial n when the cell's number format is a date one.
@@ -204,10 +213,18 @@ func (b *book) dateCell(sheet, axis string, n float64) (string, bool) {
 		return "", false
 	}
 	st, err := b.f.GetStyle(id)
-	if err != nil || !isDateFormat(st) || n < 1 || n > 2958465 { // 9999-12-31
+	if err != nil || !isDateFormat(st) {
 		return "", false
 	}
-	t, err := excelize.ExcelDateToTime(n, b.date1904)
+	return serialDate(n, b.date1904)
+}
+
+// serialDate turns a spreadsheet date serial into RRRR-MM-DD.
+func serialDate(n float64, date1904 bool) (string, bool) {
+	if n < 1 || n > 2958465 { // 9999-12-31
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(n, date1904)
 	if err != nil {
 		return "", false
 	}
@@ -218,15 +235,24 @@ func (b *book) dateCell(sheet, axis string, n float64) (string, bool) {
 // date format (ids 14–22, 27–36, 45–47, 50–58) or a custom one with a day
 // or year code outside quotes and brackets ([$-415] and the like).
 func isDateFormat(st *excelize.Style) bool {
-	id := st.NumFmt
+	custom := ""
+	if st.CustomNumFmt != nil {
+		custom = *st.CustomNumFmt
+	}
+	return isDateNumFmt(st.NumFmt, custom)
+}
+
+// isDateNumFmt decides by a number format's id and its format code (""
+// for a built-in one); see isDateFormat.
+func isDateNumFmt(id int, code string) bool {
 	switch {
 	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
 		return true
-	case st.CustomNumFmt == nil:
+	case code == "":
 		return false
 	}
 	quoted, bracketed := false, false
-	for _, r := range strings.ToLower(*st.CustomNumFmt) {
+	for _, r := range strings.ToLower(code) {
 		switch {
 		case r == '"':
 			quoted = !quoted

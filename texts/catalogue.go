@@ -175,10 +175,10 @@ var catalogue = map[string]Entry{
 	// Roster files.
 	"FILE_UNREADABLE": {
 		Title:  "Nie udało się odczytać pliku z listą uczniów.",
-		Action: "Wyeksportuj listę ponownie z UONET+ lub SIO jako plik CSV albo XLSX i podmień plik.",
+		Action: "Wyeksportuj listę ponownie z UONET+ lub SIO jako plik CSV, XLSX, ODS albo XLS i podmień plik.",
 		Details: map[string]string{
-			"":              "Plik {file} jest uszkodzony albo nie jest plikiem CSV ani XLSX.",
-			"format":        "Plik {file} nie jest plikiem CSV ani XLSX (np. stary plik .xls, plik .ods albo skoroszyt z hasłem) — zapisz go jako XLSX.",
+			"":              "Plik {file} jest uszkodzony albo nie jest plikiem CSV, XLSX, ODS ani XLS.",
+			"format":        "Plik {file} nie jest plikiem CSV, XLSX, ODS ani XLS (np. to plik innego programu) — zapisz go jako XLSX.",
 			"empty":         "Plik {file} jest pusty.",
 			"missing":       "Nie znaleziono pliku {file}.",
 			"too_large":     "Plik {file} jest większy niż {limit} — to nie wygląda na listę uczniów jednej szkoły.",
@@ -187,8 +187,11 @@ var catalogue = map[string]Entry{
 			"xlsx":          "Plik {file} nie otwiera się jako skoroszyt XLSX — jest uszkodzony albo to inny format z rozszerzeniem .xlsx.",
 			"no_header":     "W pliku {file} nie znaleziono wiersza nagłówka z nazwami kolumn (szukano w pierwszych 20 wierszach każdego arkusza).",
 			"permissions":   "Program nie ma prawa odczytu pliku {file}.",
-			"not_regular":   "Wskazana ścieżka {file} to nie zwykły plik, tylko folder, potok albo urządzenie — wskaż plik CSV lub XLSX z listą uczniów.",
+			"not_regular":   "Wskazana ścieżka {file} to nie zwykły plik, tylko folder, potok albo urządzenie — wskaż plik z listą uczniów.",
 			"too_many_rows": "Zbyt wielu wierszy pliku {file} nie da się odczytać — plik jest uszkodzony albo nie jest listą uczniów. Zapisz go ponownie z arkusza.",
+			"xls":           "Plik {file} nie otwiera się jako skoroszyt XLS — jest uszkodzony albo zabezpieczony hasłem.",
+			"ods":           "Plik {file} nie otwiera się jako arkusz ODS — jest uszkodzony.",
+			"unpacked":      "Plik {file} po rozpakowaniu byłby większy niż {limit} — to nie wygląda na listę uczniów jednej szkoły.",
 		},
 		Example: Args{"file": Quoted("uczniowie.csv"), "line": 12, "limit": Bytes(64 << 20)},
 	},

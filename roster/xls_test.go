@@ -1,0 +1,77 @@
+package roster
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// A damaged .xls is an error, never a panic or a hang: cut short, its
+// directory sector chained to itself (a cycle the parser would follow for
+// ever), or its workbook stream claiming 4 GB.
+func TestReadXLSDamaged(t *testing.T) {
+	good := readFixture(t, "szkola.xls")
+	sector := 1 << binary.LittleEndian.Uint16(good[0x1E:])
+	at := func(sid uint32) int { return int(sid+1) * sector }
+	dirSID := binary.LittleEndian.Uint32(good[0x30:])
+	fatSID := binary.LittleEndian.Uint32(good[0x4C:])
+
+	cyclic := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(cyclic[at(fatSID)+4*int(dirSID):], dirSID)
+
+	huge := append([]byte(nil), good...)
+	for off := at(dirSID); off+128 <= at(dirSID)+sector; off += 128 {
+		name := string(huge[off : off+16])
+		if name == "W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00" {
+			binary.LittleEndian.PutUint32(huge[off+120:], 0xFFFFFFF0)
+		}
+	}
+	for name, data := range map[string][]byte{"cut": good[:len(good)/2], "cyclic": cyclic, "huge stream": huge, "header only": good[:512]} {
+		t.Run(name, func(t *testing.T) {
+			_, err := readXLS(context.Background(), data, "x.xls", newMatcher(nil), func(Record) error { return nil })
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, errXLSBroken) {
+				var missing *MissingColumnsError
+				if !errors.As(err, &missing) {
+					t.Errorf("err = %v, want errXLSBroken or missing columns", err)
+				}
+			}
+		})
+	}
+}
+
+// FuzzReadXLS: any bytes after an OLE2 signature read without a panic or
+// a hang, rows increase, cells are trimmed.
+func FuzzReadXLS(f *testing.F) {
+	f.Add(readFixture(f, "szkola.xls"))
+	f.Add(readFixture(f, "tekst.xls"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		last := 0
+		_, _ = readXLS(context.Background(), data, "f.xls", newMatcher(nil), func(r Record) error {
+			if r.Row <= last {
+				t.Errorf("row %d after row %d", r.Row, last)
+			}
+			last = r.Row
+			for _, c := range []string{r.Surname, r.FirstName, r.PESEL, r.CardNumber} {
+				if c != trimCell(c) {
+					t.Errorf("untrimmed cell %q", c)
+				}
+			}
+			return nil
+		})
+	})
+}
