@@ -94,7 +94,7 @@ func (n *Nightly) Inspect(v *Verdict, src string) (skip bool, err error) {
 		return false, nil
 	}
 	switch rec.State {
-	case state.New, state.Invalidated, state.Expired:
+	case state.New, state.Invalidated:
 		return false, nil
 	case state.Validated, state.Packaged:
 		// The photo goes (or went) into a package: it must still be there.
@@ -102,7 +102,8 @@ func (n *Nightly) Inspect(v *Verdict, src string) (skip bool, err error) {
 			return false, nil
 		}
 	}
-	// Past packaging, the photo is not needed again (and may be purged).
+	// Past packaging, the photo is not needed again (and may be purged):
+	// expired codes too, until a reissue moves the student back to new.
 	v.photo.reused = true
 	return true, nil
 }
@@ -181,8 +182,9 @@ func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, co
 	}
 	for _, r := range plan.Unchanged {
 		switch r.State {
-		case state.Expired:
-			moves.add(r.PESEL, state.New, "reissue: codes expired unactivated")
+		// Expired codes are reissued on request only (lifecycle/doc.go):
+		// reissuing them here made a second run of the night undo the
+		// first one's expiry (found by TestCrashPoints/purge).
 		case state.Invalidated:
 			ok, err := n.autoReissue(ctx, r.PESEL)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/export"
+	"github.com/mlegit/mlegit/failpoint"
 	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/safefile"
@@ -128,10 +129,12 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if err != nil {
 		return err
 	}
+	failpoint.Hit(PointCodesStored)
 	skipped, err := lifecycle.RecordCodes(ctx, st, in.Entries, runTime(asOf))
 	if err != nil {
 		return err
 	}
+	failpoint.Hit(PointCodesRecorded)
 	if skipped > 0 {
 		g.log.Warn("codes for students not awaiting them were not recorded in the state store", "count", skipped)
 	}
@@ -150,6 +153,12 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	}
 	return nil
 }
+
+// Crash points of codes import (docs/crash-points.md).
+const (
+	PointCodesStored   = "codes.stored"   // codes.json replaced, the store not yet told
+	PointCodesRecorded = "codes.recorded" // students moved to codes_received, packages confirmed
+)
 
 // codesRejectsFile lists, for the secretariat, the rows of the last codes
 // import that were not used (beside codes.json; no codes in it).
