@@ -3,13 +3,22 @@
 // codes.Store.
 //
 // Terms:
-//   - slip: one student's A6 portrait card (105 × 148.5 mm): school,
-//     student, class, masked PESEL, card number, the QR code (33–40 mm wide by
+//   - slip: one student's A6 portrait card (105 × 148.5 mm): school (its
+//     full name), student, and beside the QR code (33–40 mm wide by
 //     version, error correction M, vector rectangles in a fixed 46 mm box
-//     with the 4-module quiet zone), the activation code grouped
-//     by four in large monospace, the generated and "ważny do" dates, the
-//     activation steps, and a tear-off strip with the pickup line
-//     "Odebrałem/am: data … podpis …" that the secretariat keeps.
+//     with the 4-module quiet zone) the oddział, masked PESEL, card
+//     number, the activation code grouped by four in monospace and "Kod
+//     ważny do" (the codes' validity, not the card's). Under the QR its
+//     payload as text in groups of four, for typing by hand. Then "Jak
+//     dodać mLegitymację do aplikacji mObywatel": the steps of the classic
+//     way these codes belong to (mObywatel, "+", "Legitymacja szkolna",
+//     "Akceptuję", "Dalej", scan or type the QR, the activation code,
+//     "Aktywuj"), that the codes work once, on one phone, for the days
+//     until their date, what to do after (new codes from the
+//     secretariat), one line on mObywatel Junior for a student with a ZPE
+//     account, and a tear-off strip with the neutral pickup line
+//     ("Potwierdzam odbiór kodów mLegitymacji", date, a parent's or legal
+//     guardian's signature) that the secretariat keeps.
 //   - print sheet: OUT/slips/wszystkie.pdf (wybrane.pdf when limited to a
 //     class or to students), every selected slip on A4 with
 //     dashed cut lines and crop marks, 4 per page (A4 portrait, slips at A6)

@@ -59,14 +59,44 @@ func EmbedFonts(pdf *fpdf.Fpdf) {
 // Texts printed on every slip.
 const (
 	watermarkText = "WZÓR — NIEWAŻNY"
-	pickupText    = "Odebrałem/am: data ……………… podpis ………………………"
+	// heading names what the parent does with the slip: the paper card is
+	// not what gets activated.
+	heading = "Jak dodać mLegitymację do aplikacji mObywatel"
+	// pickupText is the neutral pickup line on the secretariat's strip.
+	pickupText  = "Potwierdzam odbiór kodów mLegitymacji."
+	pickupSign  = "Data ……………  Czytelny podpis rodzica / opiekuna prawnego ………………………"
+	manualLabel = "Kod QR do wpisania ręcznie:"
+	zpeText     = "Uczeń z kontem w ZPE może zamiast tego dodać legitymację w aplikacji mObywatel Junior, logując się danymi z ZPE — wtedy ten odcinek nie jest potrzebny."
+	afterText   = "Gdy kody wygasną albo aktywacja się nie uda (np. po zmianie telefonu), przyjdź do sekretariatu szkoły po nowe kody."
+	secretText  = "Kody są poufne — nie pokazuj ich nikomu poza uczniem i rodzicem."
 )
 
+// steps are the classic way of adding the card, the one this slip's QR
+// and activation code belong to, as the ministry's instruction gives it.
 var steps = [...]string{
-	"Otwórz aplikację mObywatel → mObywatel Junior / Dokumenty.",
-	"Wybierz „Dodaj dokument” → Legitymacja szkolna.",
-	"Zeskanuj kod QR z tego odcinka.",
-	"Wpisz kod aktywacyjny.",
+	"Otwórz aplikację mObywatel i dotknij „+” w prawym dolnym rogu.",
+	"Wybierz „Legitymacja szkolna”.",
+	"Przeczytaj regulamin i dotknij „Akceptuję”.",
+	"Zgódź się na przetwarzanie danych i na dostęp do aparatu: dotknij „Dalej”.",
+	"Zeskanuj kod QR z tego odcinka. Gdy skanowanie się nie uda, wpisz ręcznie kod wydrukowany pod kodem QR.",
+	"Wpisz kod aktywacyjny i dotknij „Aktywuj”.",
+}
+
+// rulesText says how the codes may be used: once, on one phone, until
+// their date.
+func rulesText(e codes.Entry) string {
+	days := ""
+	if !e.Generated.IsZero() && !e.ValidUntil.IsZero() {
+		n := int(math.Round(civilDay(e.ValidUntil).Sub(civilDay(e.Generated)).Hours() / 24))
+		days = fmt.Sprintf(" przez %d dni od wygenerowania (%s)", n, FormatDate(e.Generated))
+	}
+	return "Kody działają jeden raz, na jednym telefonie," + days + " — do " + FormatDate(e.ValidUntil) + "."
+}
+
+// civilDay is t's calendar date in its own location, as UTC midnight.
+func civilDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // newPDF starts a document in millimetres with the three fonts the slips
@@ -141,117 +171,187 @@ func FormatDate(t time.Time) string {
 	return t.Format("02.01.2006")
 }
 
+// GroupPayload spaces a QR payload into groups of four for typing by hand,
+// keeping every character and its case: "ABCDEFGHIJ" → "ABCD EFGH IJ".
+func GroupPayload(payload string) string {
+	var b strings.Builder
+	for i, r := range []rune(payload) {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // draw paints the slip with its top-left corner at (x0, y0), in slip
-// coordinates (the caller may scale them).
-func (s slip) draw(pdf *fpdf.Fpdf, x0, y0 float64) {
+// coordinates (the caller may scale them), and returns the y below the
+// last line above the tear-off strip.
+func (s slip) draw(pdf *fpdf.Fpdf, x0, y0 float64) float64 {
 	e := s.entry
 	if e.Simulated {
 		drawWatermark(pdf, x0, y0)
 	}
 	x := x0 + margin
-	y := y0 + margin
+	y := y0 + margin - 1
 
 	// Header: school, title, rule.
 	pdf.SetTextColor(90, 90, 90)
-	pdf.SetFont(sans, "", 7.5)
+	pdf.SetFont(sans, "", 7)
 	for _, line := range firstLines(pdf.SplitText(s.school, innerW), 2) {
-		y += 7.5 * ptToMM
+		y += 7 * ptToMM
 		pdf.Text(x, y, line)
-		y += 0.8
+		y += 0.6
 	}
 	pdf.SetTextColor(0, 0, 0)
-	pdf.SetFont(sans, "B", 12)
-	y += 12*ptToMM + 0.5
+	pdf.SetFont(sans, "B", 11)
+	y += 11*ptToMM + 0.3
 	pdf.Text(x, y, "mLegitymacja szkolna")
 	pdf.SetFont(sans, "B", 7.5)
 	pdf.SetTextColor(170, 0, 0)
 	label := "POUFNE"
 	pdf.Text(x+innerW-pdf.GetStringWidth(label), y, label)
 	pdf.SetTextColor(0, 0, 0)
-	y += 2
+	y += 1.6
 	pdf.SetDrawColor(0, 0, 0)
 	pdf.SetLineWidth(0.3)
 	pdf.Line(x, y, x+innerW, y)
 
 	// Student.
-	y += 2.5
-	size := fitSize(pdf, sans, "B", FullName(e), innerW, 14, 9)
+	y += 1.5
+	size := fitSize(pdf, sans, "B", FullName(e), innerW, 13, 9)
 	y += size * ptToMM
 	pdf.Text(x, y, FullName(e))
 
-	// QR on the left (its quiet zone reaching into the slip's margin),
-	// facts on the right, top-aligned with the symbol.
-	y += 1.5
+	// QR on the left (its quiet zone reaching into the slip's margin);
+	// on the right, top-aligned with the symbol: the student's facts, the
+	// activation code and the codes' own validity.
+	y += 0.5
 	qrX := x0 + 2
 	top := s.drawQR(pdf, qrX, y)
 	fx := qrX + qrBoxMM + 1
+	fw := x0 + slipW - margin - fx
 	fy := top - 1.5
-	for _, f := range [...]struct {
-		label, value string
-		bold         bool
-	}{
-		{"Klasa", e.Class, true},
-		{"PESEL", pesel.Masked(e.PESEL), false},
-		{"Nr legitymacji", orDash(e.CardNumber), false},
-		{"Wygenerowano", FormatDate(e.Generated), false},
-		{"Ważny do", FormatDate(e.ValidUntil), true},
-	} {
+	caption := func(text string) {
 		pdf.SetTextColor(90, 90, 90)
 		pdf.SetFont(sans, "", 6.5)
 		fy += 6.5 * ptToMM
-		pdf.Text(fx, fy, f.label)
+		pdf.Text(fx, fy, text)
 		pdf.SetTextColor(0, 0, 0)
-		style := ""
-		if f.bold {
-			style = "B"
-		}
-		pdf.SetFont(sans, style, 10)
-		fy += 10*ptToMM + 0.2
-		pdf.Text(fx, fy, f.value)
-		fy += 1.4
 	}
-	y += qrBoxMM
-
-	// Activation code, boxed, in large monospace.
-	pdf.SetFont(sans, "B", 8)
-	y += 8 * ptToMM
-	pdf.Text(x, y, "Kod aktywacyjny")
-	y += 1.5
+	for _, f := range [...]struct{ label, value string }{
+		{"Oddział", orDash(e.Class)},
+		{"PESEL", pesel.Masked(e.PESEL)},
+		{"Nr legitymacji", orDash(e.CardNumber)},
+	} {
+		caption(f.label)
+		fitSize(pdf, sans, "", f.value, fw, 9.5, 6)
+		fy += 9.5*ptToMM + 0.2
+		pdf.Text(fx, fy, f.value)
+		fy += 1
+	}
+	caption("Kod aktywacyjny")
+	fy += 0.8
 	code := GroupCode(e.ActivationCode)
-	boxH := 11.0
+	boxH := 8.0
 	pdf.SetFillColor(240, 240, 240)
 	pdf.SetLineWidth(0.3)
-	pdf.Rect(x, y, innerW, boxH, "FD")
-	size = fitSize(pdf, mono, "B", code, innerW-6, 20, 9)
-	w := pdf.GetStringWidth(code)
-	pdf.Text(x+(innerW-w)/2, y+boxH/2+size*ptToMM*0.36, code)
-	y += boxH
+	pdf.Rect(fx, fy, fw, boxH, "FD")
+	size = fitSize(pdf, mono, "B", code, fw-3, 15, 7)
+	pdf.Text(fx+(fw-pdf.GetStringWidth(code))/2, fy+boxH/2+size*ptToMM*0.36, code)
+	fy += boxH
+	caption("Kod ważny do")
+	pdf.SetFont(sans, "B", 10)
+	fy += 10*ptToMM + 0.2
+	pdf.Text(fx, fy, FormatDate(e.ValidUntil))
+	y += qrBoxMM
 
-	// Steps.
+	// The QR payload as text, for typing by hand when scanning fails:
+	// beside its label when it fits, else on lines of its own.
+	pdf.SetFont(sans, "", 6.5)
+	lw := pdf.GetStringWidth(manualLabel) + 1.5
+	group := GroupPayload(e.QR)
+	size = fitSize(pdf, mono, "B", group, innerW-lw, 8, 7)
+	indent := lw
+	if pdf.GetStringWidth(group) > innerW-lw {
+		indent = 0
+		size = fitSize(pdf, mono, "B", group, innerW, 8, 7)
+	}
+	payload := splitWords(pdf, group, innerW-indent)
+	y += size*ptToMM + 0.3
+	pdf.SetFont(sans, "", 6.5)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.Text(x, y, manualLabel)
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetFont(mono, "B", size)
+	if indent == 0 {
+		y += size*ptToMM + 0.3
+	}
+	for i, line := range payload {
+		if i > 0 {
+			y += size*ptToMM + 0.3
+		}
+		pdf.Text(x+indent, y, line)
+	}
+
+	// Steps of the classic way, then the other way in one line.
 	pdf.SetFont(sans, "B", 8)
-	y += 3.2 + 8*ptToMM
-	pdf.Text(x, y, "Jak aktywować legitymację")
-	pdf.SetFont(sans, "", 7.5)
+	y += 2.2 + 8*ptToMM
+	pdf.Text(x, y, heading)
+	pdf.SetFont(sans, "", 7)
 	for i, step := range steps {
 		num := fmt.Sprintf("%d.", i+1)
-		for j, line := range pdf.SplitText(step, innerW-4) {
-			y += 7.5*ptToMM + 0.9
+		for j, line := range pdf.SplitText(step, innerW-3.5) {
+			y += 7*ptToMM + 0.5
 			if j == 0 {
 				pdf.Text(x, y, num)
 			}
-			pdf.Text(x+4, y, line)
+			pdf.Text(x+3.5, y, line)
 		}
 	}
-	pdf.SetFont(sans, "B", 8)
-	y += 8*ptToMM + 2
-	pdf.Text(x, y, "Kod należy aktywować do "+FormatDate(e.ValidUntil)+".")
-	pdf.SetFont(sans, "", 6.5)
-	pdf.SetTextColor(90, 90, 90)
-	y += 6.5*ptToMM + 1
-	pdf.Text(x, y, "Kod jest poufny — nie udostępniaj go nikomu poza uczniem i opiekunem.")
-	pdf.SetTextColor(0, 0, 0)
+	y = s.paragraph(pdf, x, y+1, rulesText(e), "B", 7, 0)
+	y = s.paragraph(pdf, x, y, afterText, "", 7, 0)
+	y = s.paragraph(pdf, x, y+0.6, zpeText, "", 6.5, 90)
+	y = s.paragraph(pdf, x, y, secretText, "", 6.5, 90)
 
 	s.drawStub(pdf, x0, y0+slipH-stubH)
+	return y
+}
+
+// paragraph writes text wrapped to the slip's width below y in the given
+// style, size and grey level (0 black), and returns the y of its last
+// line.
+func (s slip) paragraph(pdf *fpdf.Fpdf, x, y float64, text, style string, size float64, grey int) float64 {
+	pdf.SetFont(sans, style, size)
+	pdf.SetTextColor(grey, grey, grey)
+	for _, line := range pdf.SplitText(text, innerW) {
+		y += size*ptToMM + 0.5
+		pdf.Text(x, y, line)
+	}
+	pdf.SetTextColor(0, 0, 0)
+	return y
+}
+
+// splitWords breaks text at spaces into lines no wider than width in the
+// current font (fpdf's SplitText would break inside a group).
+func splitWords(pdf *fpdf.Fpdf, text string, width float64) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(text) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && pdf.GetStringWidth(next) > width {
+			lines = append(lines, cur)
+			next = w
+		}
+		cur = next
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // drawStub paints the tear-off strip at the foot of the slip, with its top
@@ -273,13 +373,16 @@ func (s slip) drawStub(pdf *fpdf.Fpdf, x0, y float64) {
 	pdf.SetTextColor(0, 0, 0)
 
 	e := s.entry
-	who := FullName(e) + ", kl. " + e.Class + ", PESEL " + pesel.Masked(e.PESEL)
+	who := FullName(e) + ", oddział " + orDash(e.Class) + ", PESEL " + pesel.Masked(e.PESEL)
 	fitSize(pdf, sans, "B", who, innerW, 8, 6)
-	y += 6.5
+	y += 5.5
 	pdf.Text(x, y, who)
-	pdf.SetFont(sans, "", 8)
-	y += 7
+	pdf.SetFont(sans, "", 7.5)
+	y += 4.5
 	pdf.Text(x, y, pickupText)
+	fitSize(pdf, sans, "", pickupSign, innerW, 7.5, 6)
+	y += 6
+	pdf.Text(x, y, pickupSign)
 }
 
 // drawQR paints the symbol and its quiet zone as a white qrBoxMM square

@@ -2,6 +2,7 @@ package slips
 
 import (
 	"bytes"
+	"codeberg.org/go-pdf/fpdf"
 	"math"
 	"regexp"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/texts"
 )
 
 func TestSlipText(t *testing.T) {
@@ -18,21 +20,32 @@ func TestSlipText(t *testing.T) {
 		testSchool,
 		"mLegitymacja szkolna",
 		"Żaneta Łęcka-Źdźbło",
-		"1b",
+		"Oddział", "1b",
 		masked,
 		"SP7/2026/4",
-		"K7PM 9XWQ 2RTD",
-		"01.09.2026",
-		"30.09.2026",
-		"Otwórz aplikację mObywatel → mObywatel Junior / Dokumenty",
-		"Legitymacja szkolna",
-		"Zeskanuj kod QR",
-		"Wpisz kod aktywacyjny",
-		"Kod należy aktywować do 30.09.2026.",
-		"Odebrałem/am: data",
-		"podpis",
+		"Kod aktywacyjny", "K7PM 9XWQ 2RTD",
+		"Kod ważny do", "30.09.2026",
+		"Jak dodać mLegitymację do aplikacji mObywatel",
+		// The classic way, every step of the ministry's instruction.
+		"Otwórz aplikację mObywatel",
+		"„+” w prawym dolnym rogu",
+		"„Legitymacja szkolna”",
+		"„Akceptuję”",
+		"przetwarzanie danych", "aparatu", "„Dalej”",
+		"Zeskanuj kod QR", "wpisz ręcznie",
+		"Wpisz kod aktywacyjny i dotknij „Aktywuj”",
+		// The other way, in one line.
+		"mObywatel", "Junior", "ZPE",
+		// What the codes are good for and what to do after.
+		"jeden raz, na jednym telefonie", "przez 29 dni od", "(01.09.2026)",
+		"przyjdź do sekretariatu", "po nowe kody",
+		// The secretariat's strip.
+		"oddział 1b",
+		"Potwierdzam odbiór kodów mLegitymacji",
+		"Czytelny podpis rodzica / opiekuna prawnego",
 		watermarkText,
 	}
+	unwanted := []string{"Jak aktywować legitymację", "mObywatel Junior / Dokumenty", "Odebrałem/am", "Wygenerowano", "kl. 1b"}
 	check := func(t *testing.T, text string, norm func(string) string) {
 		t.Helper()
 		for _, w := range want {
@@ -43,6 +56,11 @@ func TestSlipText(t *testing.T) {
 		if strings.Contains(text, e.PESEL) {
 			t.Errorf("slip text contains the full PESEL")
 		}
+		for _, u := range unwanted {
+			if strings.Contains(text, norm(u)) {
+				t.Errorf("slip text still has %q", u)
+			}
+		}
 	}
 	plain := renderSlip(t, e, &Options{plain: true})
 	packed := renderSlip(t, e, nil)
@@ -52,9 +70,23 @@ func TestSlipText(t *testing.T) {
 		if len(pages) != 1 {
 			t.Fatalf("got %d pages, want 1", len(pages))
 		}
-		check(t, pages[0], same)
+		check(t, strings.ReplaceAll(pages[0], "\n", " "), same)
 		if strings.Contains(pages[0], "K7PM9XWQ2RTD") {
 			t.Errorf("activation code not grouped")
+		}
+		// The steps come in the instruction's order.
+		at := -1
+		for _, step := range []string{"„+”", "„Legitymacja szkolna”", "„Akceptuję”", "„Dalej”", "Zeskanuj kod QR", "„Aktywuj”"} {
+			i := strings.Index(pages[0], step)
+			if i <= at {
+				t.Errorf("step %q out of order", step)
+			}
+			at = i
+		}
+		// Nothing English, no ISO date, in what the parent reads.
+		prose := strings.NewReplacer(e.QR, "", GroupPayload(e.QR), "", "K7PM 9XWQ 2RTD", "").Replace(pages[0])
+		if bad := texts.Lint(prose); len(bad) > 0 {
+			t.Errorf("slip text not Polish: %q", bad)
 		}
 	})
 	t.Run("pdftotext", func(t *testing.T) {
@@ -192,7 +224,7 @@ func TestPaging(t *testing.T) {
 			if len(pages) != len(tc.pages) {
 				t.Fatalf("got %d pages, want %d", len(pages), len(tc.pages))
 			}
-			stub := regexp.MustCompile(`, kl\. (\S+), PESEL`)
+			stub := regexp.MustCompile(`, oddział (\S+), PESEL`)
 			slips := 0
 			for i, p := range pages {
 				for _, m := range stub.FindAllStringSubmatch(p, -1) {
@@ -234,5 +266,63 @@ func TestFileName(t *testing.T) {
 				t.Errorf("file name holds the full PESEL")
 			}
 		})
+	}
+}
+
+// The text a parent types when scanning fails is the QR's own payload, in
+// groups of four; it stays on the slip above the tear-off strip whatever
+// the length of the payload, the names and the school's name.
+func TestSlipPrintsQRPayload(t *testing.T) {
+	long := entry(t, 5, "3c", "Brzęczyszczykiewicz-Grzegorzewska", "Maria-Magdalena")
+	long.SecondName = "Konstancja"
+	long.QR = "https://mlegitymacja.gov.pl/a/" + simulatedQR(5) // 62 characters
+	for name, e := range map[string]codes.Entry{"base32": entry(t, 4, "1b", "Nowak", "Jan"), "URL": long} {
+		t.Run(name, func(t *testing.T) {
+			lines := strings.Split(pageTexts(t, renderSlip(t, e, &Options{plain: true}))[0], "\n")
+			var payload []string
+			for i, l := range lines {
+				if l == "Kod QR do wpisania ręcznie:" {
+					for _, p := range lines[i+1:] {
+						if strings.HasPrefix(p, "Jak dodać") {
+							break
+						}
+						payload = append(payload, p)
+					}
+				}
+			}
+			got := strings.Join(payload, " ")
+			if strings.ReplaceAll(got, " ", "") != e.QR {
+				t.Errorf("payload printed as %q, want the QR's %q", got, e.QR)
+			}
+			for _, group := range strings.Fields(got) {
+				if len([]rune(group)) > 4 {
+					t.Errorf("group %q longer than four", group)
+				}
+			}
+			s, err := newSlip(testSchool+" i Gimnazjum Dwujęzyczne nr 12 z Oddziałami Integracyjnymi", e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdf := newPDF("P", fpdf.SizeType{Wd: slipW, Ht: slipH}, false, e.Generated)
+			pdf.AddPage()
+			bottom := s.draw(pdf, 0, 0)
+			t.Logf("text ends at %.1f mm", bottom)
+			if bottom > slipH-stubH-1.5 {
+				t.Errorf("text reaches %.1f mm, into the tear-off strip at %.1f mm", bottom, slipH-stubH)
+			}
+		})
+	}
+}
+
+func TestGroupPayload(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                  "",
+		"ABCD":              "ABCD",
+		"ABCDEFGHIJ":        "ABCD EFGH IJ",
+		"https://x.pl/a-Bc": "http s:// x.pl /a-B c",
+	} {
+		if got := GroupPayload(in); got != want {
+			t.Errorf("GroupPayload(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
