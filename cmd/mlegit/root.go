@@ -80,6 +80,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newRegisterCommand(g),
 		newPhotosCommand(g), newProfilesCommand(g),
 		newStatusCommand(g), newInvalidateCommand(g), newReissueCommand(g),
+		newServeCommand(g), newUsersCommand(g),
 	)
 	return root
 }

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mlegit/mlegit/state"
+)
+
+var benchSurnames = []string{"Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowska",
+	"Zieliński", "Szymańska", "Woźniak", "Dąbrowski", "Kozłowska", "Jankowski", "Mazur", "Kwiatkowska", "Krawczyk"}
+
+// benchSchool makes a school of n students spread over 16 classes.
+func benchSchool(b *testing.B, dir, id string, n int) School {
+	b.Helper()
+	sd := filepath.Join(dir, id, "state")
+	st, err := state.Open(sd, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	items := make([]state.Item, n)
+	for i := range items {
+		items[i] = state.Item{PESEL: fmt.Sprintf("%011d", 10000000000+i*7919), RowHash: "h",
+			Surname: benchSurnames[i%len(benchSurnames)], FirstName: fmt.Sprintf("Imię%d", i),
+			Class: fmt.Sprintf("%d%c", 1+i%8, 'a'+rune(i/8%2)), CardValid: time.Date(2027, 8, 31, 0, 0, 0, 0, time.UTC)}
+	}
+	if err := st.Upsert(context.Background(), items, testNow.Add(-72*time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	return School{ID: id, Out: filepath.Join(dir, id, "out"), StateDir: sd}
+}
+
+// benchGet serves path with a session and fails on a non-200 answer.
+func benchGet(b *testing.B, s *Server, path string) {
+	b.Helper()
+	first := httptest.NewRecorder()
+	s.ServeHTTP(first, httptest.NewRequest("GET", path, nil))
+	cookies := first.Result().Cookies()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", path, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d", path, w.Code)
+		}
+	}
+}
+
+// BenchmarkSearch2000: one search-as-you-type request in a school of 2,000
+// students (target: under 50 ms).
+func BenchmarkSearch2000(b *testing.B) {
+	sc := benchSchool(b, b.TempDir(), "sp1", 2000)
+	s, err := New(Options{Schools: []School{sc}, Now: func() time.Time { return testNow }, Log: discardLog()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	benchGet(b, s, "/szkola/sp1/uczniowie?fragment=1&q=kowal")
+}
+
+// BenchmarkDistrict20: the district dashboard of 20 schools of 500
+// students (target: under 200 ms).
+func BenchmarkDistrict20(b *testing.B) {
+	dir := b.TempDir()
+	var schools []School
+	for i := range 20 {
+		schools = append(schools, benchSchool(b, dir, fmt.Sprintf("sp%02d", i+1), 500))
+	}
+	s, err := New(Options{Schools: schools, Now: func() time.Time { return testNow }, Log: discardLog()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	benchGet(b, s, "/")
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
