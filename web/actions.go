@@ -108,14 +108,14 @@ func (s *Server) studentAction(w http.ResponseWriter, r *http.Request, sc *schoo
 			s.refuse(w, p, http.StatusUnprocessableEntity, "Nie wpisuj numeru PESEL w polu z nazwiskiem.")
 			return
 		}
-		date := civilDay(s.now())
+		date := s.now()
 		if v := r.PostFormValue("data"); v != "" {
 			d, err := time.Parse(time.DateOnly, v)
 			if err != nil {
 				s.refuse(w, p, http.StatusUnprocessableEntity, "Nieprawidłowa data odbioru.")
 				return
 			}
-			date = d
+			date = state.At(d, s.now()) // the day chosen, at the time it is recorded
 		}
 		by := name + " (" + role + ")"
 		msg, ok := s.act(w, sc, p, st, "zapisano odbiór", by+", "+polishDate(date), func() (string, error) {

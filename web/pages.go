@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pesel"
@@ -113,31 +117,61 @@ type districtRow struct {
 	Unhealthy string
 }
 
-// district gathers one row per school; a school whose store fails shows
-// the failure and the others go on.
+// district gathers one row per school, the schools in parallel; a school
+// whose store fails shows the failure and the others go on. A school's row
+// is kept until its store, its codes or its summary.json change, or the
+// day does.
 func (s *Server) district(ctx context.Context) ([]districtRow, error) {
 	rows := make([]districtRow, len(s.schools))
+	today := civilDay(s.now())
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, sc := range s.schools {
-		row := districtRow{School: sc}
-		rep, err := status.Build(ctx, sc.store, civilDay(s.now()), sc.Deadlines, filepath.Join(sc.Out, report.SummaryFile))
-		if err != nil {
-			row.Unhealthy = "nie udało się odczytać stanu szkoły"
-			s.log.Error("district row", "school", sc.ID, "err", pesel.MaskIn(err.Error()))
-		} else {
-			row.Total, row.ByState = rep.Total.Total, rep.Total.ByState
-			for _, d := range rep.Deadlines {
-				if d.Overdue {
-					row.Overdue++
-				} else {
-					row.Near++
-				}
-			}
-			row.Rejected = len(rep.Rejections)
-			row.LastRun = rep.RejectionsAsOf
-		}
-		rows[i] = row
+		g.Go(func() error {
+			rows[i] = sc.districtRow(ctx, today, s.log)
+			return nil
+		})
 	}
-	return rows, nil
+	return rows, g.Wait()
+}
+
+// districtRow builds (or returns the kept) row of one school.
+func (sc *school) districtRow(ctx context.Context, today time.Time, log *slog.Logger) districtRow {
+	summary := filepath.Join(sc.Out, report.SummaryFile)
+	key := sc.version() + today.Format(time.DateOnly)
+	if fi, err := os.Stat(summary); err == nil {
+		key += fmt.Sprintf(";%d/%d", fi.ModTime().UnixNano(), fi.Size())
+	}
+	sc.mu.Lock()
+	if sc.rowKey == key {
+		row := sc.row
+		sc.mu.Unlock()
+		return row
+	}
+	sc.mu.Unlock()
+	row := districtRow{School: sc}
+	rep, err := status.Build(ctx, sc.store, today, sc.Deadlines, summary)
+	if err != nil {
+		row.Unhealthy = "nie udało się odczytać stanu szkoły"
+		log.Error("district row", "school", sc.ID, "err", pesel.MaskIn(err.Error()))
+		return row
+	}
+	row.Total, row.ByState = rep.Total.Total, rep.Total.ByState
+	for _, d := range rep.Deadlines {
+		if d.Overdue {
+			row.Overdue++
+		} else {
+			row.Near++
+		}
+	}
+	row.Rejected = len(rep.Rejections)
+	if t, err := time.Parse(time.DateOnly, rep.RejectionsAsOf); err == nil {
+		row.LastRun = polishDate(t)
+	}
+	sc.mu.Lock()
+	sc.rowKey, sc.row = key, row
+	sc.mu.Unlock()
+	return row
 }
 
 // lastRun is what the dashboard says about the last nightly run.

@@ -103,8 +103,10 @@ type school struct {
 	journal *journal
 	key     []byte
 
-	mu    sync.Mutex
-	index *index
+	mu     sync.Mutex
+	index  *index
+	rowKey string      // the files' version the district row was built at
+	row    districtRow // kept for the district dashboard
 }
 
 // student is one row of the search index.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -97,6 +98,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.routes()
+	if len(s.schools) > 1 {
+		// Build the district rows ahead of the first visit.
+		go s.district(context.Background())
+	}
 	return s, nil
 }
 
