@@ -349,16 +349,48 @@ func writeXLSX(w io.Writer, rejected, check []line) error {
 	return nil
 }
 
+// maxSheetRows caps the lines of one sheet of odrzuceni.xlsx: a workbook
+// sheet holds 1,048,576 rows, and a secretariat reads none past the first
+// thousands. Beyond it the sheet ends with a line sending the reader to
+// odrzuceni.csv, which is always complete.
+const maxSheetRows = 100_000
+
+// columnWidths are the widths of the report's columns, in header order.
+var columnWidths = []float64{18, 8, 14, 28, 10, 26, 50, 50, 60}
+
+// writeSheet writes one sheet of the report: every column sized, the
+// header row frozen and filtered, at most limit lines.
 func writeSheet(f *excelize.File, sheet string, ls []line) error {
+	return writeSheetCapped(f, sheet, ls, maxSheetRows)
+}
+
+func writeSheetCapped(f *excelize.File, sheet string, ls []line, limit int) error {
+	shown := min(len(ls), limit)
+	last := shown + 1 // the last row written
+	if shown < len(ls) {
+		last++
+	}
+	// The filter is set on the sheet before streaming: the stream writer
+	// writes what the sheet holds, and nothing set after it.
+	end, _ := excelize.CoordinatesToCellName(len(header), max(last, 2))
+	if err := f.AutoFilter(sheet, "A1:"+end, nil); err != nil {
+		return fmt.Errorf("adding the filter: %w", err)
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("opening sheet writer: %w", err)
 	}
-	sw.SetColWidth(1, 1, 18)
-	sw.SetColWidth(4, 4, 28)
-	sw.SetColWidth(6, 6, 26)
-	sw.SetColWidth(7, 8, 50)
-	sw.SetColWidth(9, 9, 60)
+	// excelize puts each new <col> before the earlier ones; set from the
+	// last column back, they come out ascending, one per column.
+	for i := len(columnWidths) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, columnWidths[i]); err != nil {
+			return fmt.Errorf("sizing column %d: %w", i+1, err)
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return fmt.Errorf("freezing the header: %w", err)
+	}
 	write := func(n int, vals []string, row int) error {
 		cells := make([]any, len(vals))
 		for i, v := range vals {
@@ -374,9 +406,16 @@ func writeSheet(f *excelize.File, sheet string, ls []line) error {
 	if err := write(1, header, 0); err != nil {
 		return fmt.Errorf("writing header: %w", err)
 	}
-	for i, l := range ls {
+	for i, l := range ls[:shown] {
 		if err := write(i+2, l.cells(), l.row); err != nil {
 			return fmt.Errorf("writing row %d: %w", i+2, err)
+		}
+	}
+	if shown < len(ls) {
+		note := make([]string, len(header))
+		note[0] = texts.Fill(sheetCappedNote, texts.Args{"shown": shown, "all": len(ls)})
+		if err := write(last, note, 0); err != nil {
+			return fmt.Errorf("writing row %d: %w", last, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
@@ -384,3 +423,6 @@ func writeSheet(f *excelize.File, sheet string, ls []line) error {
 	}
 	return nil
 }
+
+// sheetCappedNote ends a capped sheet.
+const sheetCappedNote = "Pokazano pierwsze {shown} z {all} wierszy — pełna lista jest w pliku odrzuceni.csv."

@@ -1,11 +1,15 @@
 package report
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,5 +191,71 @@ func TestToCheckSheetAndSection(t *testing.T) {
 	csvData, _ := os.ReadFile(filepath.Join(dir, RejectionsCSV))
 	if !strings.Contains(string(csvData), "\r\nDo sprawdzenia;") || !strings.Contains(string(csvData), "PHOTO_UNMATCHED") {
 		t.Errorf("CSV lacks the section:\n%s", csvData)
+	}
+}
+
+// sheetXML returns the XML of the first worksheet of an XLSX.
+func sheetXML(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			return string(b)
+		}
+	}
+	t.Fatal("no sheet1.xml")
+	return ""
+}
+
+// odrzuceni.xlsx opens ready to use: every column sized, <col> elements
+// in ascending order (Excel repairs the file otherwise), the header row
+// frozen, and a filter on every column.
+func TestXLSXLayout(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, sample().Rejections); err != nil {
+		t.Fatal(err)
+	}
+	x := sheetXML(t, b.Bytes())
+	cols := regexp.MustCompile(`<col min="(\d+)" max="(\d+)"[^>]*width="[\d.]+"`).FindAllStringSubmatch(x, -1)
+	if len(cols) != len(header) {
+		t.Fatalf("%d sized columns, want %d:\n%s", len(cols), len(header), x)
+	}
+	for i, c := range cols {
+		if c[1] != strconv.Itoa(i+1) || c[2] != strconv.Itoa(i+1) {
+			t.Errorf("<col> %d is min=%s max=%s: not ascending one per column", i, c[1], c[2])
+		}
+	}
+	if pane := regexp.MustCompile(`<pane [^>]*>`).FindString(x); !strings.Contains(pane, `ySplit="1"`) || !strings.Contains(pane, `state="frozen"`) {
+		t.Errorf("header row not frozen:\n%s", x)
+	}
+	if !regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?I\$?3"`).MatchString(x) {
+		t.Errorf("no filter over A1:I3:\n%s", x)
+	}
+}
+
+// A sheet longer than the cap ends with a line pointing to the CSV, and
+// is written, never failing on size.
+func TestXLSXSheetCapped(t *testing.T) {
+	var ls []line
+	for i := 0; i < 12; i++ {
+		ls = append(ls, line{file: "a.csv", row: i + 2, code: "PESEL_LENGTH"})
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := writeSheetCapped(f, "Sheet1", ls, 10); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 12 || !strings.Contains(rows[11][0], "10 z 12") || !strings.Contains(rows[11][0], "odrzuceni.csv") {
+		t.Errorf("%d rows, last %q; want header, 10 lines and the note", len(rows), rows[len(rows)-1])
 	}
 }

@@ -39,15 +39,34 @@ const (
 // zip bomb, or no roster of one school).
 var ErrTooLarge = fmt.Errorf("workbook content larger than %d MiB when unpacked", maxInflated>>20)
 
+// openZip opens a workbook archive (XLSX, ODS) after checking the sizes its
+// parts declare against maxInflated, so a zip bomb is refused before a
+// byte is inflated. A part that inflates beyond what it declared fails
+// while inflating (archive/zip checks every read against the declared
+// size), so the declared sizes bound the work.
+func openZip(data []byte) (*zip.Reader, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("opening workbook archive: %w", err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		if total += f.UncompressedSize64; f.UncompressedSize64 > maxInflated || total > maxInflated {
+			return nil, ErrTooLarge
+		}
+	}
+	return zr, nil
+}
+
 // readODS reads an OpenDocument spreadsheet (.ods, LibreOffice's own
 // format) by streaming content.xml: the first table with a header row
 // among its first 20 non-blank rows is read, row by row. A number in a
 // PESEL column is repaired as in XLSX, a date cell yields RRRR-MM-DD and a
 // formula yields "=" and its text, never its result.
 func readODS(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (columns, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := openZip(data)
 	if err != nil {
-		return nil, fmt.Errorf("opening spreadsheet: %w", err)
+		return nil, err
 	}
 	var content *zip.File
 	for _, f := range zr.File {

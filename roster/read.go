@@ -109,7 +109,7 @@ func readFile(ctx context.Context, path string, opt *Options, emit func(Record) 
 	var cols columns
 	switch kind(data, path) {
 	case kindXLSX:
-		cols, err = readXLSX(ctx, bytes.NewReader(data), name, m, emit)
+		cols, err = readXLSX(ctx, data, name, m, emit)
 	case kindODS:
 		cols, err = readODS(ctx, data, name, m, emit)
 	case kindXLS:

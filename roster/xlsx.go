@@ -1,9 +1,9 @@
 package roster
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -38,9 +38,14 @@ var sheetInMemory int64 = excelize.StreamChunkSize
 // text with a leading "=" (not the cached result), a number in a date
 // column with a date format yields RRRR-MM-DD, and other numbers yield
 // their plain decimal text, a PESEL padded to 11 digits (see typedCell).
-func readXLSX(ctx context.Context, r io.Reader, name string, m matcher, emit func(Record) error) (cols columns, err error) {
+func readXLSX(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (cols columns, err error) {
+	if _, err := openZip(data); err != nil {
+		return nil, err
+	}
+	r := bytes.NewReader(data)
 	open := raw
 	open.UnzipXMLSizeLimit = sheetInMemory
+	open.UnzipSizeLimit = maxInflated
 	f, err := excelize.OpenReader(r, open)
 	if err != nil {
 		return nil, fmt.Errorf("opening workbook: %w", err)

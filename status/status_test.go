@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +207,17 @@ func TestWriteXLSX(t *testing.T) {
 	dl := all[SheetDeadlines]
 	if len(dl) != 4 || dl[1][4] != "kody od portalu" || dl[1][5] != "29.09.2026" || dl[1][6] != "-1" || dl[1][7] != "tak" {
 		t.Errorf("deadlines %q", dl)
+	}
+	// Dates are date cells (a serial number shown DD.MM.RRRR), so the
+	// secretariat can sort and filter by them; not text.
+	for _, c := range []struct{ sheet, cell string }{{SheetDeadlines, "F2"}, {SheetSummary, "B7"}} {
+		raw, err := f.GetCellValue(c.sheet, c.cell, excelize.Options{RawCellValue: true})
+		if _, perr := strconv.ParseFloat(raw, 64); err != nil || perr != nil {
+			t.Errorf("%s!%s = %q: not a date cell", c.sheet, c.cell, raw)
+		}
+	}
+	if got := all[SheetSummary][6]; len(got) < 2 || got[1] != "30.09.2026" {
+		t.Errorf("status date row %q", got)
 	}
 	rj := all[SheetRejections]
 	if rj[1][1] != "'=HYPERLINK(\"http://example.invalid\")" || rj[1][3] != "CARD_MISSING" {

@@ -21,6 +21,9 @@ const (
 // dateLayout is how the secretariat writes dates (DD.MM.RRRR).
 const dateLayout = "02.01.2006"
 
+// dateNumFmt shows a date cell as DD.MM.RRRR.
+var dateNumFmt = "dd.mm.yyyy"
+
 // WriteXLSX writes r as the secretariat's workbook, in Polish:
 //
 //   - Podsumowanie: students per class (rows) and state (columns, the
@@ -65,22 +68,32 @@ func writeSheet(f *excelize.File, name string, widths []float64, rows [][]any) e
 			return err
 		}
 	}
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateNumFmt})
+	if err != nil {
+		return fmt.Errorf("date style: %w", err)
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("opening sheet writer: %w", err)
 	}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+	// excelize puts each new <col> before the earlier ones; set from the
+	// last column back, they come out ascending.
+	for i := len(widths) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 			return err
 		}
 	}
 	for i, vals := range rows {
 		cells := make([]any, len(vals))
 		for j, v := range vals {
-			if s, ok := v.(string); ok {
-				v = formula.Neutralize(s)
+			switch x := v.(type) {
+			case string:
+				cells[j] = excelize.Cell{Value: formula.Neutralize(x)}
+			case time.Time: // a date cell shown DD.MM.RRRR, sortable and filterable
+				cells[j] = excelize.Cell{StyleID: dateStyle, Value: x}
+			default:
+				cells[j] = excelize.Cell{Value: v}
 			}
-			cells[j] = excelize.Cell{Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, cells); err != nil {
@@ -115,7 +128,7 @@ func summaryRows(r *Report) [][]any {
 		rows = append(rows, line(classLabel(c.Class), c))
 	}
 	rows = append(rows, line("Razem", r.Total), nil,
-		[]any{"Stan na dzień", r.AsOf.Format(dateLayout)}, []any{"Szkoła", r.School})
+		[]any{"Stan na dzień", r.AsOf}, []any{"Szkoła", r.School})
 	return rows
 }
 
@@ -127,16 +140,16 @@ func deadlineRows(r *Report) [][]any {
 			late = "tak"
 		}
 		rows = append(rows, []any{d.PESEL, d.Name, d.Class, d.State.Polish(), KindPolish(d.Kind),
-			d.Due.Format(dateLayout), d.DaysLeft, late})
+			d.Due, d.DaysLeft, late})
 	}
 	return rows
 }
 
-// polishDate rewrites a YYYY-MM-DD date as DD.MM.RRRR; anything else is
-// returned as it is.
-func polishDate(s string) string {
+// dateCell turns a YYYY-MM-DD date into a date cell's value; anything else
+// is kept as text.
+func dateCell(s string) any {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t.Format(dateLayout)
+		return t
 	}
 	return s
 }
@@ -151,7 +164,7 @@ func rejectionRows(r *Report) [][]any {
 		rows = append(rows, []any{rj.PESEL, rj.Name, rj.Class, string(rj.Code), rj.Message, rj.File, line})
 	}
 	if r.SummaryFound {
-		rows = append(rows, nil, []any{"Z przebiegu z dnia", polishDate(r.RejectionsAsOf)})
+		rows = append(rows, nil, []any{"Z przebiegu z dnia", dateCell(r.RejectionsAsOf)})
 	} else {
 		rows = append(rows, nil, []any{"Brak pliku summary.json: żaden przebieg jeszcze się nie zakończył."})
 	}
