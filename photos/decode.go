@@ -202,3 +202,21 @@ func decodeJPEGScaled(data []byte, w, h, minW, minH int, limit int64) (image.Ima
 	}
 	return nil, 0, err
 }
+
+// Probe reads what a photo is from its bytes without decoding its pixels:
+// the format ("jpeg", "png", "heif" or "webp"), the usual file extension
+// for it (".jpg", ".png", ".heic", ".webp") and the stored size. Data in a
+// format Normalize does not read, or whose header is damaged, gives an
+// *Error (PHOTO_FORMAT or PHOTO_UNREADABLE).
+func Probe(data []byte) (format, ext string, width, height int, err error) {
+	format, err = sniff(data)
+	if err != nil {
+		return "", "", 0, 0, err
+	}
+	cfg, err := decodeConfig(format, data)
+	if err != nil {
+		return format, "", 0, 0, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("reading %s header: %w", format, err)}
+	}
+	ext = map[string]string{formatJPEG: ".jpg", formatPNG: ".png", formatHEIF: ".heic", formatWebP: ".webp"}[format]
+	return format, ext, cfg.Width, cfg.Height, nil
+}

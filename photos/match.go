@@ -35,6 +35,86 @@ func IsImageName(name string) bool {
 // noiseWords are tokens people add around the class ("kl. 1b", "klasa 1b").
 var noiseWords = map[string]bool{"kl": true, "klasa": true}
 
+// Finder looks up the students a photo's file name, or any other text,
+// names, by the rules of Match. It is built once per roster; Match and the
+// mail import both use it.
+type Finder struct {
+	keys    []studentKey
+	byPESEL map[string][]int
+	byWord  map[string][]int // students by their rarest name word
+}
+
+// NewFinder indexes students (their order gives the indexes Find returns).
+func NewFinder(students []student.Student) *Finder {
+	f := &Finder{
+		keys:    make([]studentKey, len(students)),
+		byPESEL: make(map[string][]int, len(students)),
+		byWord:  make(map[string][]int, len(students)),
+	}
+	freq := map[string]int{}
+	for i, s := range students {
+		f.keys[i] = newStudentKey(s)
+		f.byPESEL[string(s.PESEL)] = append(f.byPESEL[string(s.PESEL)], i)
+		for _, w := range f.keys[i].names {
+			freq[w]++
+		}
+	}
+	// Every name word must be in a matching file name, so each student is
+	// looked up by its rarest name word instead of tried against every file.
+	for i, k := range f.keys {
+		if len(k.names) == 0 {
+			continue
+		}
+		rare := k.names[0]
+		for _, w := range k.names[1:] {
+			if freq[w] < freq[rare] {
+				rare = w
+			}
+		}
+		f.byWord[rare] = append(f.byWord[rare], i)
+	}
+	return f
+}
+
+// Find returns, sorted, the indexes of the students a file name names: the
+// students with that PESEL when the name without its extension is one
+// (byPESEL true), else those whose names and class its words are.
+func (f *Finder) Find(file string) (hits []int, byPESEL bool) {
+	stem := strings.TrimSpace(strings.TrimSuffix(file, filepath.Ext(file)))
+	if idx, ok := f.byPESEL[stem]; ok && isDigits(stem) {
+		return slices.Clone(idx), true
+	}
+	return f.FindWords(Words(stem)), false
+}
+
+// FindWords returns, sorted, the indexes of the students whose surname,
+// first name (optionally second name) and class are exactly words (as
+// Words splits a text), in any order, the noise words "kl" and "klasa"
+// aside.
+func (f *Finder) FindWords(words []string) []int {
+	var hits []int
+	for j, w := range words {
+		if slices.Contains(words[:j], w) {
+			continue // each candidate list once
+		}
+		for _, i := range f.byWord[w] {
+			if f.keys[i].matches(words) {
+				hits = append(hits, i)
+			}
+		}
+	}
+	slices.Sort(hits)
+	return hits
+}
+
+// FindPESEL returns the indexes of the students with PESEL p.
+func (f *Finder) FindPESEL(p string) []int { return slices.Clone(f.byPESEL[p]) }
+
+// Words folds s (lower case, diacritics removed, ł→l) and splits it into
+// words at anything that is not a letter or digit, and where letters turn
+// into digits ("Kl.1B" → "kl", "1b"), as Match compares names.
+func Words(s string) []string { return tokenize(s) }
+
 // Matched is a student with exactly one photo.
 type Matched struct {
 	Student student.Student
@@ -61,32 +141,7 @@ type MatchResult struct {
 // student reject it, unless exactly one of them is named by the PESEL.
 // Files that are not images are ignored.
 func Match(students []student.Student, files []string) MatchResult {
-	keys := make([]studentKey, len(students))
-	byPESEL := make(map[string][]int, len(students))
-	freq := map[string]int{}
-	for i, s := range students {
-		keys[i] = newStudentKey(s)
-		byPESEL[string(s.PESEL)] = append(byPESEL[string(s.PESEL)], i)
-		for _, w := range keys[i].names {
-			freq[w]++
-		}
-	}
-	// Every name word must be in a matching file name, so each student is
-	// looked up by its rarest name word instead of tried against every file.
-	byWord := make(map[string][]int, len(students))
-	for i, k := range keys {
-		if len(k.names) == 0 {
-			continue
-		}
-		rare := k.names[0]
-		for _, w := range k.names[1:] {
-			if freq[w] < freq[rare] {
-				rare = w
-			}
-		}
-		byWord[rare] = append(byWord[rare], i)
-	}
-
+	f := NewFinder(students)
 	peselFiles := make([][]string, len(students))
 	nameFiles := make([][]string, len(students))
 	shared := make([][]string, len(students)) // files that fit this and another student
@@ -94,41 +149,27 @@ func Match(students []student.Student, files []string) MatchResult {
 
 	sorted := slices.Clone(files)
 	slices.Sort(sorted)
-	for _, f := range sorted {
-		if !IsImageName(f) {
+	for _, file := range sorted {
+		if !IsImageName(file) {
 			continue
 		}
-		stem := strings.TrimSpace(strings.TrimSuffix(f, filepath.Ext(f)))
-		if idx, ok := byPESEL[stem]; ok && isDigits(stem) {
-			for _, i := range idx {
-				peselFiles[i] = append(peselFiles[i], f)
+		hits, byPESEL := f.Find(file)
+		switch {
+		case byPESEL:
+			for _, i := range hits {
+				peselFiles[i] = append(peselFiles[i], file)
 			}
-			continue
-		}
-		toks := tokenize(stem)
-		var hits []int
-		for j, w := range toks {
-			if slices.Contains(toks[:j], w) {
-				continue // each candidate list once
-			}
-			for _, i := range byWord[w] {
-				if keys[i].matches(toks) {
-					hits = append(hits, i)
-				}
-			}
-		}
-		slices.Sort(hits)
-		switch len(hits) {
-		case 0:
-			unmatched = append(unmatched, f)
-		case 1:
-			nameFiles[hits[0]] = append(nameFiles[hits[0]], f)
+		case len(hits) == 0:
+			unmatched = append(unmatched, file)
+		case len(hits) == 1:
+			nameFiles[hits[0]] = append(nameFiles[hits[0]], file)
 		default:
 			for _, i := range hits {
-				shared[i] = append(shared[i], f)
+				shared[i] = append(shared[i], file)
 			}
 		}
 	}
+	byPESEL := f.byPESEL
 
 	var res MatchResult
 	res.Unmatched = unmatched

@@ -56,7 +56,7 @@
 // already in is a no-op, not an error, so a re-run after a crash repeats
 // its steps harmlessly. Any other move is refused with a [*TransitionError].
 //
-// # Schema (user_version 2)
+// # Schema (user_version 5)
 //
 //	students(
 //	  pesel TEXT PRIMARY KEY,
@@ -80,6 +80,19 @@
 //	  pesel TEXT, from_state TEXT, to_state TEXT,
 //	  at TEXT,                -- RFC 3339: the run's as-of date + wall time
 //	  reason TEXT)
+//	mail_photos(              -- v5: photos taken from e-mail (MailPhoto)
+//	  id INTEGER PRIMARY KEY,
+//	  message_id TEXT, hash TEXT, -- Message-ID and the photo's sha256; UNIQUE together
+//	  name TEXT,              -- attachment file name as sent
+//	  received TEXT,          -- RFC 3339
+//	  sender, subject TEXT,
+//	  status TEXT,            -- assigned, unassigned, older, assigned_by_hand
+//	  pesel TEXT,             -- '' while unassigned
+//	  file TEXT,              -- the photo written, or the unassigned copy kept
+//	  why TEXT,               -- why unassigned (mail.Why)
+//	  recorded_at TEXT)       -- RFC 3339
+//	mail_messages(            -- v5: messages read to the end, so a fetch skips them
+//	  message_id TEXT PRIMARY KEY, received TEXT, photos INTEGER, recorded_at TEXT)
 //
 // Unset values are the empty string. The activation code itself is never stored: the
 // codes file holds the secrets, the store only dates and a flag. Schema

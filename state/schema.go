@@ -80,6 +80,30 @@ var migrations = []string{
 		PRIMARY KEY (package, pesel)
 	) STRICT;
 	CREATE INDEX package_students_pesel ON package_students(pesel, issue);`,
+	// 5: provenance of the photos taken from e-mail (see MailPhoto).
+	`CREATE TABLE mail_photos (
+		id          INTEGER PRIMARY KEY,
+		message_id  TEXT NOT NULL,
+		hash        TEXT NOT NULL,
+		name        TEXT NOT NULL,
+		received    TEXT NOT NULL,
+		sender      TEXT NOT NULL,
+		subject     TEXT NOT NULL,
+		status      TEXT NOT NULL,
+		pesel       TEXT NOT NULL DEFAULT '',
+		file        TEXT NOT NULL DEFAULT '',
+		why         TEXT NOT NULL DEFAULT '',
+		recorded_at TEXT NOT NULL,
+		UNIQUE (message_id, hash)
+	) STRICT;
+	CREATE INDEX mail_photos_pesel ON mail_photos(pesel, received);
+	CREATE INDEX mail_photos_status ON mail_photos(status);
+	CREATE TABLE mail_messages (
+		message_id  TEXT PRIMARY KEY,
+		received    TEXT NOT NULL,
+		photos      INTEGER NOT NULL,
+		recorded_at TEXT NOT NULL
+	) STRICT;`,
 }
 
 // migrate brings db up to len(steps) in one transaction. The version is

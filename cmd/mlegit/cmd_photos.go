@@ -49,6 +49,7 @@ func newPhotosCommand(g *globalOptions) *cobra.Command {
 		},
 	}
 	opts.AddFlags(cmd.Flags())
+	cmd.AddCommand(newPhotosAssignCommand(g))
 	return cmd
 }
 

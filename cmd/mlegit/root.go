@@ -81,6 +81,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newPhotosCommand(g), newProfilesCommand(g),
 		newStatusCommand(g), newInvalidateCommand(g), newReissueCommand(g),
 		newServeCommand(g), newUsersCommand(g),
+		newMailCommand(g),
 	)
 	return root
 }

@@ -10,3 +10,7 @@ q() { # 600x480 quarters: red, green / blue, yellow
 q -quality 70 quadrants.heic
 q -quality 80 quadrants.webp
 q -define webp:lossless=true quadrants-lossless.webp
+# Photo-like (textured) pictures, sized as a phone's mail attachment would
+# be after the mailer shrinks it: mail/ tests.
+convert -seed 7 -size 480x600 plasma:fractal -quality 60 photo.heic
+convert -seed 7 -size 480x600 plasma:fractal -quality 75 photo.webp
