@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/mail"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/photos"
@@ -185,18 +186,11 @@ func runMail(ctx context.Context, g *globalOptions, cmd *cobra.Command, prepare 
 	if err != nil {
 		return err
 	}
-	if cfg.Photos == "" {
-		return usageErrorf("no photos folder: give --photos DIR or 'photos:' in the config")
-	}
-	store, closeState, err := openState(cfg, cfg.Out, cfg.School)
+	store, students, closeState, err := openPhotoTarget(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeState()
-	students, err := mailStudents(ctx, cfg, store)
-	if err != nil {
-		return err
-	}
 	t := &mail.Taker{Students: students, PhotoDir: cfg.Photos, OutDir: cfg.Out, Store: store,
 		Issued: issuedCard(store), Log: g.log}
 	var tally mail.Tally
@@ -221,6 +215,24 @@ func runMail(ctx context.Context, g *globalOptions, cmd *cobra.Command, prepare 
 		return errRejected
 	}
 	return nil
+}
+
+// openPhotoTarget checks the photos folder is set, takes the school's lock,
+// opens its store and reads the students photos are matched against.
+func openPhotoTarget(ctx context.Context, cfg *config.Config) (*state.Store, []student.Student, func(), error) {
+	if cfg.Photos == "" {
+		return nil, nil, nil, usageErrorf("no photos folder: give --photos DIR or 'photos:' in the config")
+	}
+	store, closeState, err := openState(cfg, cfg.Out, cfg.School)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	students, err := mailStudents(ctx, cfg, store)
+	if err != nil {
+		closeState()
+		return nil, nil, nil, err
+	}
+	return store, students, closeState, nil
 }
 
 // mailStudents is the roster photos are matched against: the --roster
@@ -259,12 +271,20 @@ func mailStudents(ctx context.Context, cfg *config.Config, store *state.Store) (
 }
 
 // issuedCard tells the mail import whether a student's card is already
-// issued, so that a new photo for it comes with a warning.
-func issuedCard(_ *state.Store) func(context.Context, string) (bool, error) {
-	// The lifecycle package (issue 12) decides what "issued" means; until
-	// its API is on main, no warning is given here and the nightly run
-	// applies its own rule to the changed photo.
-	return nil
+// issued (lifecycle.Issued), so that a new photo for it comes with a
+// warning: the lifecycle keeps the card and sends the photo only after a
+// reissue.
+func issuedCard(st *state.Store) func(context.Context, string) (bool, error) {
+	return func(ctx context.Context, p string) (bool, error) {
+		rec, err := st.Get(ctx, p)
+		if errors.Is(err, state.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return lifecycle.Issued.Has(rec.State), nil
+	}
 }
 
 const assignLong = `Assign a photo by hand: copy --file into the photos folder as <PESEL>.<ext>
@@ -313,9 +333,6 @@ func runPhotosAssign(ctx context.Context, opts assignOptions, g *globalOptions, 
 	if err != nil {
 		return err
 	}
-	if cfg.Photos == "" {
-		return usageErrorf("no photos folder: give --photos DIR or 'photos:' in the config")
-	}
 	data, err := os.ReadFile(opts.file)
 	if err != nil {
 		return usageErrorf("--file: %v", err)
@@ -324,15 +341,11 @@ func runPhotosAssign(ctx context.Context, opts assignOptions, g *globalOptions, 
 	if err != nil {
 		return usageErrorf("--file %s is not a photo mlegit reads: %v", filepath.Base(opts.file), err)
 	}
-	store, closeState, err := openState(cfg, cfg.Out, cfg.School)
+	store, students, closeState, err := openPhotoTarget(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeState()
-	students, err := mailStudents(ctx, cfg, store)
-	if err != nil {
-		return err
-	}
 	var who *student.Student
 	for i := range students {
 		if string(students[i].PESEL) == p {
@@ -365,5 +378,10 @@ func runPhotosAssign(ctx context.Context, opts assignOptions, g *globalOptions, 
 	}
 	g.log.Info("photo assigned", "pesel", pesel.Masked(p), "file", pesel.MaskIn(filepath.Base(dst)))
 	fmt.Fprintf(g.stdout, "assigned to %s (%s): %s\n", who.FullName(), who.Class, pesel.MaskIn(dst))
+	if issued, err := issuedCard(store)(ctx, p); err != nil {
+		return err
+	} else if issued {
+		fmt.Fprintln(g.stdout, "UWAGA: legitymacja jest już wydana — nowe zdjęcie zostanie wysłane dopiero po ponownym wydaniu (mlegit reissue).")
+	}
 	return nil
 }
