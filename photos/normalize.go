@@ -84,7 +84,7 @@ type Options struct {
 	MaxPixels int64
 	// MaxFileBytes caps the size of a source file (0: DefaultMaxFileBytes).
 	MaxFileBytes int64
-	// Cropper chooses the part kept (nil: CenterCrop).
+	// Cropper chooses the part kept (nil: the profile's Crop).
 	Cropper Cropper
 }
 
@@ -117,11 +117,14 @@ func (o *Options) maxFileBytes() int64 {
 	return o.MaxFileBytes
 }
 
-func (o *Options) cropper() Cropper {
-	if o == nil || o.Cropper == nil {
+func (o *Options) cropper(p Profile) Cropper {
+	if o != nil && o.Cropper != nil {
+		return o.Cropper
+	}
+	if p.Crop == CropCentre {
 		return CenterCrop{}
 	}
-	return o.Cropper
+	return AttentionCrop{}
 }
 
 // Info describes what Normalize did, for logs and the benchmark.
@@ -198,7 +201,7 @@ func Normalize(data []byte, p Profile, opt *Options) ([]byte, Info, error) {
 	}
 	info.Denom = denom
 
-	rgb := render(img, denom, sw, sh, o, plan, p, opt.cropper())
+	rgb := render(img, denom, sw, sh, o, plan, p, opt.cropper(p))
 	img = nil // let the decoded source go before encoding
 	info.Width, info.Height = rgb.Bounds().Dx(), rgb.Bounds().Dy()
 

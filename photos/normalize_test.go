@@ -338,7 +338,7 @@ func TestNormalizeQuality(t *testing.T) {
 		t.Run(map[bool]string{true: "jpegscale", false: "image/jpeg+box"}[reduced], func(t *testing.T) {
 			useJPEGScale = reduced
 			defer func() { useJPEGScale = true }()
-			out, info, err := Normalize(data, DefaultProfiles()["mobywatel"], nil)
+			out, info, err := Normalize(data, DefaultProfiles()["mobywatel"], &Options{Cropper: CenterCrop{}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,7 +40,18 @@ type Profile struct {
 	// the highest quality that fits MaxBytes.
 	MinQuality int `mapstructure:"min_quality" json:"min_quality"`
 	MaxQuality int `mapstructure:"max_quality" json:"max_quality"`
+
+	// Crop chooses where a photo of another aspect is cropped: CropPerson
+	// (empty: the default) around the person's face, head whole with room
+	// above; CropCentre around the centre.
+	Crop string `mapstructure:"crop" json:"crop,omitempty"`
 }
+
+// Crop strategies a profile may name.
+const (
+	CropPerson = "person"
+	CropCentre = "centre"
+)
 
 // Default quality range where the instructions say nothing.
 const (
@@ -147,6 +158,9 @@ func (p Profile) Validate() error {
 	}
 	if p.MaxBytes < minProfileBytes {
 		bad("max_bytes must be at least %d (got %d)", minProfileBytes, p.MaxBytes)
+	}
+	if p.Crop != "" && p.Crop != CropPerson && p.Crop != CropCentre {
+		bad("crop must be %q or %q (got %q)", CropPerson, CropCentre, p.Crop)
 	}
 	if p.MinQuality < 1 || p.MaxQuality > 100 || p.MinQuality > p.MaxQuality {
 		bad("quality range must satisfy 1 <= min_quality <= max_quality <= 100 (got %d..%d)", p.MinQuality, p.MaxQuality)

@@ -44,6 +44,9 @@ func TestProfileValidate(t *testing.T) {
 		{"inverted quality", func(p *Profile) { p.MinQuality, p.MaxQuality = 90, 80 }, "quality range"},
 		{"quality over 100", func(p *Profile) { p.MaxQuality = 101 }, "quality range"},
 		{"zero minimum", func(p *Profile) { p.MinWidth = 0 }, "min_width"},
+		{"centre crop", func(p *Profile) { p.Crop = CropCentre }, ""},
+		{"person crop", func(p *Profile) { p.Crop = CropPerson }, ""},
+		{"unknown crop", func(p *Profile) { p.Crop = "smart" }, "crop must be"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
