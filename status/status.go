@@ -1,6 +1,7 @@
 // Package status tells where one school stands: how many students are in
 // each lifecycle state, per class; which deadlines are near or overdue; and
-// which rejections of the last run are still open. [Build] gathers it from
+// which rejections of the last run are still open; which upload packages
+// wait to be uploaded. [Build] gathers it from
 // the school's state store and the last run's summary.json into a
 // [Report], which [WriteTable] prints for the IT admin and [WriteXLSX]
 // writes as status.xlsx for the secretariat (in Polish).
@@ -56,6 +57,20 @@ type Report struct {
 	RejectionsAsOf string
 	// SummaryFound reports whether the last run's summary.json was read.
 	SummaryFound bool
+	// Packages are the upload packages that wait to be uploaded (not
+	// confirmed by a codes import or mlegit package uploaded), oldest
+	// first; CodesDueDays is the deadline past which one is late.
+	Packages     []Package
+	CodesDueDays int
+}
+
+// Package is one waiting upload package.
+type Package struct {
+	Name     string
+	Created  time.Time
+	AgeDays  int // whole days from Created to AsOf
+	Students int
+	Late     bool // waiting longer than CodesDueDays
 }
 
 // ClassCounts counts the students of one class per state.
@@ -127,7 +142,28 @@ func Build(ctx context.Context, store *state.Store, asOf time.Time, dl state.Dea
 	if err := r.readSummary(summaryPath); err != nil {
 		return nil, err
 	}
+	if err := r.readPackages(ctx, store, dl); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// readPackages lists the waiting upload packages with their age.
+func (r *Report) readPackages(ctx context.Context, store *state.Store, dl state.Deadlines) error {
+	waiting, err := store.WaitingPackages(ctx)
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	r.CodesDueDays = dl.CodesDueDays
+	if r.CodesDueDays <= 0 {
+		r.CodesDueDays = state.DefaultDeadlines.CodesDueDays
+	}
+	for _, p := range waiting {
+		age := p.AgeDays(r.AsOf)
+		r.Packages = append(r.Packages, Package{Name: p.Name, Created: p.Created, AgeDays: age,
+			Students: p.Students, Late: age > r.CodesDueDays})
+	}
+	return nil
 }
 
 // deadlines lists the store's near and overdue dates with names.

@@ -59,10 +59,11 @@ func fixture(t *testing.T) (*state.Store, string, []string) {
 		t.Fatal(err)
 	}
 	sent := ps[:4]
-	for _, to := range []state.State{state.Validated, state.Packaged} {
-		if err := st.TransitionAll(ctx, sent, to, at, "test"); err != nil {
-			t.Fatal(err)
-		}
+	if err := st.TransitionAll(ctx, sent, state.Validated, at, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordPackage(ctx, "mlegitymacja-sp1-20260915.zip", "abc", sent, at); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Transition(ctx, ps[3], state.Invalidated, at, "parent request"); err != nil {
 		t.Fatal(err)
@@ -110,6 +111,9 @@ func TestBuild(t *testing.T) {
 	if len(r.Rejections) != 1 || r.Rejections[0].PESEL != pesel.Masked(ps[4]) || r.RejectionsAsOf != "2026-09-15" {
 		t.Errorf("rejections %+v from %q", r.Rejections, r.RejectionsAsOf)
 	}
+	if len(r.Packages) != 1 || r.Packages[0].AgeDays != 13 || r.Packages[0].Students != 4 || r.Packages[0].Late {
+		t.Errorf("waiting packages %+v, want the package of 4, 13 days old, not late", r.Packages)
+	}
 }
 
 func TestBuildOverdueWithoutSummary(t *testing.T) {
@@ -129,7 +133,8 @@ func TestBuildOverdueWithoutSummary(t *testing.T) {
 	if err := WriteTable(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "OVERDUE") || !strings.Contains(b.String(), "no run has written summary.json") {
+	if !strings.Contains(b.String(), "OVERDUE") || !strings.Contains(b.String(), "no run has written summary.json") ||
+		!strings.Contains(b.String(), "LATE (over 14 days)") {
 		t.Errorf("table:\n%s", b.String())
 	}
 }
@@ -149,7 +154,7 @@ func TestWriteTable(t *testing.T) {
 		t.Errorf("full PESEL %s printed:\n%s", m, out)
 	}
 	for _, want := range []string{"packaged", "w paczce", "unieważniono", "Łęcka Żaneta", "codes_due", "near",
-		"CARD_MISSING", "u.csv:7", "Total"} {
+		"CARD_MISSING", "u.csv:7", "Total", "mlegitymacja-sp1-20260915.zip"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -179,7 +184,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got, want := f.GetSheetList(), []string{SheetSummary, SheetDeadlines, SheetRejections}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{SheetSummary, SheetDeadlines, SheetRejections, SheetPackages}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	all := map[string][][]string{}
@@ -218,6 +223,10 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	if got := all[SheetSummary][6]; len(got) < 2 || got[1] != "30.09.2026" {
 		t.Errorf("status date row %q", got)
+	}
+	if pk := all[SheetPackages]; len(pk) < 2 || pk[1][0] != "mlegitymacja-sp1-20260915.zip" || pk[1][1] != "15.09.2026" ||
+		pk[1][2] != "15" || pk[1][3] != "4" || pk[1][4] != "tak" {
+		t.Errorf("packages sheet %q", pk)
 	}
 	rj := all[SheetRejections]
 	if rj[1][1] != "'=HYPERLINK(\"http://example.invalid\")" || rj[1][3] != "CARD_MISSING" {

@@ -21,6 +21,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	ew.printf("School %s, status as of %s\n\n", r.School, r.AsOf.Format(time.DateOnly))
 	writeCounts(ew, r)
 	writeDeadlines(ew, r)
+	writePackages(ew, r)
 	writeRejections(ew, r)
 	if ew.err != nil {
 		return fmt.Errorf("printing status: %w", ew.err)
@@ -83,6 +84,25 @@ func writeDeadlines(ew *errWriter, r *Report) {
 		}
 		row(tw, d.PESEL, d.Name, classLabel(d.Class), d.State.String(), string(d.Kind),
 			d.Due.Format(time.DateOnly), strconv.Itoa(d.DaysLeft), flag)
+	}
+	tw.Flush()
+	ew.printf("\n")
+}
+
+func writePackages(ew *errWriter, r *Report) {
+	if len(r.Packages) == 0 {
+		ew.printf("Upload packages waiting: none.\n\n")
+		return
+	}
+	ew.printf("Upload packages waiting to be uploaded: %d (after uploading: mlegit package uploaded NAME)\n", len(r.Packages))
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	row(tw, "Package", "Created", "Days", "Students", "Status")
+	for _, p := range r.Packages {
+		flag := "waiting"
+		if p.Late {
+			flag = fmt.Sprintf("LATE (over %d days)", r.CodesDueDays)
+		}
+		row(tw, p.Name, p.Created.Format(time.DateOnly), strconv.Itoa(p.AgeDays), strconv.Itoa(p.Students), flag)
 	}
 	tw.Flush()
 	ew.printf("\n")

@@ -16,6 +16,7 @@ const (
 	SheetSummary    = "Podsumowanie"
 	SheetDeadlines  = "Terminy"
 	SheetRejections = "Odrzuceni"
+	SheetPackages   = "Paczki"
 )
 
 // dateLayout is how the secretariat writes dates (DD.MM.RRRR).
@@ -30,7 +31,9 @@ var dateNumFmt = "dd.mm.yyyy"
 //     Polish state names), with totals, and the date of the status;
 //   - Terminy: near and overdue deadlines (PESEL masked, Uczeń, Oddział,
 //     Stan, Termin, Data, Pozostało dni, Po terminie tak/nie);
-//   - Odrzuceni: the open rejections of the last run.
+//   - Odrzuceni: the open rejections of the last run;
+//   - Paczki: the upload packages waiting to be uploaded (Paczka,
+//     Utworzona, Czeka dni, Uczniów, Po terminie tak/nie).
 //
 // Counts and days are numbers; every text cell is stored as text and
 // neutralised against formula injection.
@@ -48,6 +51,7 @@ func WriteXLSX(w io.Writer, r *Report) error {
 		{SheetSummary, summaryWidths(r), summaryRows(r)},
 		{SheetDeadlines, []float64{14, 28, 10, 16, 22, 12, 14, 12}, deadlineRows(r)},
 		{SheetRejections, []float64{14, 28, 10, 26, 80, 22, 8}, rejectionRows(r)},
+		{SheetPackages, []float64{44, 12, 10, 10, 12}, packageRows(r)},
 	} {
 		if err := writeSheet(f, s.name, s.widths, s.rows); err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
@@ -152,6 +156,25 @@ func dateCell(s string) any {
 		return t
 	}
 	return s
+}
+
+func packageRows(r *Report) [][]any {
+	rows := [][]any{{"Paczka", "Utworzona", "Czeka dni", "Uczniów", "Po terminie"}}
+	for _, p := range r.Packages {
+		late := "nie"
+		if p.Late {
+			late = "tak"
+		}
+		y, m, d := p.Created.Date()
+		rows = append(rows, []any{p.Name, time.Date(y, m, d, 0, 0, 0, 0, time.UTC), p.AgeDays, p.Students, late})
+	}
+	if len(r.Packages) == 0 {
+		rows = append(rows, nil, []any{"Żadna paczka nie czeka na wysłanie do portalu."})
+	} else {
+		rows = append(rows, nil, []any{fmt.Sprintf(
+			"Paczki czekające dłużej niż %d dni: wyślij je na portal; po wysłaniu potwierdź: mlegit package uploaded NAZWA.", r.CodesDueDays)})
+	}
+	return rows
 }
 
 func rejectionRows(r *Report) [][]any {

@@ -25,10 +25,12 @@ summary.json, judged on --as-of:
   - students per class and lifecycle state, with totals;
   - deadlines near (codes_due_days, activation_days, card validity,
     photo_retention_days; listed 3 days ahead) or overdue;
-  - the rejections of the last run that are still open.
+  - the rejections of the last run that are still open;
+  - the upload packages waiting to be uploaded, with their age (late past
+    codes_due_days; mlegit package uploaded NAME confirms one).
 
 The table goes to the terminal; OUT/status.xlsx gets the same for the
-secretariat, in Polish (sheets Podsumowanie, Terminy, Odrzuceni). PESELs
+secretariat, in Polish (sheets Podsumowanie, Terminy, Odrzuceni, Paczki). PESELs
 are always masked. status only reads the store: it works while a nightly
 run holds the school's lock.
 

@@ -29,7 +29,7 @@ func readStatusXLSX(t *testing.T, out string) map[string][][]string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got, want := f.GetSheetList(), []string{"Podsumowanie", "Terminy", "Odrzuceni"}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{"Podsumowanie", "Terminy", "Odrzuceni", "Paczki"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	sheets := map[string][][]string{}
@@ -133,9 +133,17 @@ func TestStatusAfterNightly(t *testing.T) {
 		if n := strings.Count(stdout, "OVERDUE"); n != sum.Accepted {
 			t.Errorf("%d overdue, want %d:\n%s", n, sum.Accepted, stdout)
 		}
-		terms := readStatusXLSX(t, out)["Terminy"]
+		book := readStatusXLSX(t, out)
+		terms := book["Terminy"]
 		if got := terms[len(terms)-1][6:]; !slices.Equal(got, []string{"-1", "tak"}) {
 			t.Errorf("Terminy row %q, want -1 days, tak", terms[len(terms)-1])
+		}
+		// The package itself is late too: waiting 15 days, unconfirmed.
+		if !strings.Contains(stdout, "LATE (over 14 days)") {
+			t.Errorf("no late package in the table:\n%s", stdout)
+		}
+		if pk := book["Paczki"]; len(pk) < 2 || pk[1][0] != "mlegitymacja-sp7-demo-20260915.zip" || pk[1][2] != "15" || pk[1][4] != "tak" {
+			t.Errorf("Paczki %q", pk)
 		}
 	})
 	t.Run("status reads while a run holds the lock", func(t *testing.T) {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,5 +91,69 @@ func TestCodesImportConfirmsPackage(t *testing.T) {
 	// a stale code only, so it still waits.
 	if w := waitingNames(t, out); w != "mlegitymacja-sp7-demo-20260916.zip:1" {
 		t.Errorf("after the codes of the first package: waiting %s", w)
+	}
+}
+
+func TestPackageFileMissingIsRebuiltOrReported(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	zip := filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip")
+	before, err := os.ReadFile(zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deleted while it still waits: rebuilt, byte for byte.
+	os.Remove(zip)
+	nightly(t, roster, photos, out, "2026-09-16")
+	if after, err := os.ReadFile(zip); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("missing package not rebuilt identically: %v", err)
+	}
+	// Deleted after one of its students left: it cannot be rebuilt as it
+	// was, so the school is told in Polish, and no look-alike is left.
+	os.Remove(zip)
+	data, _ := os.ReadFile(roster)
+	var keep []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(l, "Wójcik;Jakub;") {
+			keep = append(keep, l)
+		}
+	}
+	os.WriteFile(roster, []byte(strings.Join(keep, "\n")), 0o600)
+	nightly(t, roster, photos, out, "2026-09-17")
+	if _, err := os.Stat(zip); err == nil {
+		t.Error("a package differing from the recorded one was left")
+	}
+	warned := false
+	for _, w := range readSummary(t, out).Warnings {
+		warned = warned || (w.File == filepath.Base(zip) && strings.Contains(w.Message, "nie ma w folderze package/"))
+	}
+	if !warned {
+		t.Errorf("no Polish warning about the missing package: %+v", readSummary(t, out).Warnings)
+	}
+}
+
+// A package written by an mlegit before package records (its students
+// moved to packaged with the old reason, no record) is adopted, not
+// removed, and listed as waiting.
+func TestPackageFromOlderVersionIsAdopted(t *testing.T) {
+	roster, photos, out := school(t)
+	nightly(t, roster, photos, out, "2026-09-15")
+	db, err := sql.Open("sqlite", filepath.Join(out, "state", "sp7-demo.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DELETE FROM package_students`, `DELETE FROM packages`,
+		`UPDATE history SET reason = 'upload package written' WHERE to_state = 'packaged'`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	nightly(t, roster, photos, out, "2026-09-16")
+	if _, err := os.Stat(filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260915.zip")); err != nil {
+		t.Fatalf("older package removed: %v", err)
+	}
+	if w := waitingNames(t, out); w != "mlegitymacja-sp7-demo-20260915.zip:15" {
+		t.Errorf("waiting %q, want the adopted package", w)
 	}
 }
