@@ -40,6 +40,14 @@ type Config struct {
 	PhotoRetentionDays int    `mapstructure:"photo_retention_days"`
 	StateDir           string `mapstructure:"state_dir"`
 	SlipsPerPage       int    `mapstructure:"slips_per_page"`
+
+	// MaxInvalidations is the mass-invalidation guard: "N" or "P%" of the
+	// cards in flight (never below 5 for a percentage); a night that
+	// would invalidate more is held (exit code 6).
+	MaxInvalidations string `mapstructure:"max_invalidations"`
+	// ReissueOnNewPhoto: a new photo for an issued card reissues it at
+	// once; false: a warning until mlegit reissue.
+	ReissueOnNewPhoto bool `mapstructure:"reissue_on_new_photo"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -56,6 +64,8 @@ var Defaults = map[string]any{
 	"photo_retention_days": 30,
 	"state_dir":            "", // "": OUT/state
 	"slips_per_page":       4,
+	"max_invalidations":    "10%",
+	"reissue_on_new_photo": false,
 }
 
 // ErrInvalid marks a configuration that cannot be used; main maps it to

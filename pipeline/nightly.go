@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mlegit/mlegit/failpoint"
@@ -24,10 +26,11 @@ import (
 // Nightly makes a run incremental through the school's state store: a
 // student whose roster row and photo are unchanged gets no photo work, only
 // students not yet sent (new, changed, reissued) go into the upload
-// package, and the lifecycle rules run on the as-of date: students who
-// left the roster or are now rejected are invalidated, name and data
-// changes are invalidated and reissued, overdue codes expire, and photos
-// are purged photo_retention_days after their codes were generated.
+// package, and the lifecycle rules of package lifecycle run on the as-of
+// date (Night.Decide: transfers, passed card validity, name and printed
+// data changes reissued, the mass-invalidation guard), overdue codes
+// expire, and photos are purged photo_retention_days after their codes
+// were generated.
 //
 // Every step is a transaction in the store and is safe to repeat, so a run
 // killed at any point and run again reaches the same final state. The
@@ -37,8 +40,15 @@ type Nightly struct {
 	PhotoDir  string // where the photo stage writes <PESEL>.jpg
 	Deadlines state.Deadlines
 	Now       func() time.Time // wall clock for history times; nil: time.Now
+	// Limit is the mass-invalidation guard (max_invalidations); the zero
+	// Limit holds every withdrawal: use lifecycle.DefaultLimit.
+	Limit lifecycle.Limit
+	// ReissueOnNewPhoto: a new photo for an issued card reissues it
+	// (reissue_on_new_photo); else it is a warning.
+	ReissueOnNewPhoto bool
 
 	at     time.Time
+	asOf   time.Time
 	stored map[string]state.Record
 }
 
@@ -60,6 +70,7 @@ func (n *Nightly) load(ctx context.Context, asOf time.Time) error {
 		now = n.Now
 	}
 	n.at = state.At(asOf, now())
+	n.asOf = asOf
 	recs, err := n.Store.Students(ctx)
 	if err != nil {
 		return fmt.Errorf("loading state: %w", err)
@@ -121,141 +132,96 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// settle applies tonight's verdicts to the store and returns the students
-// to send in tonight's package. With complete false (a roster file failed)
-// students missing from tonight's roster are not invalidated.
-func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, complete bool) ([]student.Student, Counts, error) {
-	var c Counts
-	var items []state.Item
-	accepted := map[string]*Verdict{}
-	rejected := map[string]string{} // PESEL → first code
+// night is what settle decided: the lifecycle plan and the students to
+// send tonight.
+type night struct {
+	plan *lifecycle.Plan
+	send []student.Student
+}
+
+// settle asks the lifecycle for tonight's plan from the verdicts and,
+// unless the mass-invalidation guard holds the night (plan.Held), applies
+// it and returns the students to send in tonight's package. With
+// photosRun false (validation only) nothing is written. With complete
+// false (a roster file failed) nobody is taken for departed.
+func (n *Nightly) settle(ctx context.Context, verdicts []*Verdict, photosRun, complete bool) (*night, Counts, error) {
+	rows := make([]lifecycle.Row, 0, len(verdicts))
+	students := map[string]student.Student{}
+	seen := map[string]bool{}
 	for _, v := range verdicts {
-		if v.Accepted() {
+		var row lifecycle.Row
+		switch {
+		case v.Accepted() && photosRun:
 			it := state.ItemOf(v.Student, v.photo.hash)
 			it.PhotoStat = v.photo.stat
-			items = append(items, it)
-			accepted[it.PESEL] = v
-			continue
-		}
-		if p, err := pesel.Parse(rules.CleanPESEL(v.Record.PESEL)); err == nil {
-			if _, dup := rejected[string(p)]; !dup {
-				rejected[string(p)] = string(v.Rejections[0].Code)
-			}
-		}
-	}
-	plan, err := n.Store.Plan(ctx, items)
-	if err != nil {
-		return nil, c, err
-	}
-	c = Counts{New: len(plan.New), Changed: len(plan.Changed), Unchanged: len(plan.Unchanged)}
-
-	moves := &mover{ctx: ctx, store: n.Store, at: n.at}
-	for _, r := range plan.Left {
-		if !complete {
-			break
-		}
-		reason := "left the roster (transfer)"
-		if code, ok := rejected[r.PESEL]; ok {
-			reason = "rejected by validation: " + code
-		}
-		moves.add(r.PESEL, state.Invalidated, reason)
-	}
-	for _, ch := range plan.Changed {
-		what := changeReason(ch)
-		switch {
-		case issued(ch.Was.State):
-			moves.add(ch.PESEL, state.Invalidated, what)
-			moves.add(ch.PESEL, state.New, "reissue: "+what)
-		case ch.Was.State == state.Expired:
-			moves.add(ch.PESEL, state.New, "reissue: "+what)
-		case ch.Was.State == state.Invalidated:
-			// A manual invalidation (a parent's request) stands until the
-			// school acts; the run's own ones and a lost device do not.
-			ok, err := n.autoReissue(ctx, ch.PESEL)
+			row = lifecycle.Row{PESEL: it.PESEL, Status: lifecycle.Accepted, Item: it}
+		case v.Accepted() || v.dataOK:
+			row = lifecycle.Row{PESEL: string(v.Student.PESEL), Status: lifecycle.NoPhoto, Item: state.ItemOf(v.Student, "")}
+		default:
+			p, err := pesel.Parse(rules.CleanPESEL(v.Record.PESEL))
 			if err != nil {
-				return nil, c, err
+				continue
 			}
-			if ok {
-				moves.add(ch.PESEL, state.New, "reissue: "+what)
-			}
+			row = lifecycle.Row{PESEL: string(p), Status: lifecycle.DataError}
 		}
-	}
-	for _, r := range plan.Unchanged {
-		switch r.State {
-		// Expired codes are reissued on request only (lifecycle/doc.go):
-		// reissuing them here made a second run of the night undo the
-		// first one's expiry (found by TestCrashPoints/purge).
-		case state.Invalidated:
-			ok, err := n.autoReissue(ctx, r.PESEL)
-			if err != nil {
-				return nil, c, err
-			}
-			if ok {
-				moves.add(r.PESEL, state.New, "reissue: back on the roster and valid")
-			}
+		if seen[row.PESEL] {
+			continue // DUPLICATE_PESEL: both rows are data errors
 		}
+		seen[row.PESEL] = true
+		if row.Status != lifecycle.DataError {
+			students[row.PESEL] = v.Student
+		}
+		rows = append(rows, row)
 	}
-	if err := moves.flush(); err != nil {
-		return nil, c, err
+	stored := make([]state.Record, 0, len(n.stored))
+	for _, r := range n.stored {
+		stored = append(stored, r)
 	}
-	if err := n.Store.Upsert(ctx, items, n.at); err != nil {
-		return nil, c, err
-	}
-	recs, err := n.Store.Students(ctx, state.New)
+	slices.SortFunc(stored, func(a, b state.Record) int { return strings.Compare(a.PESEL, b.PESEL) })
+	reasons, err := lifecycle.LastReasons(ctx, n.Store, stored)
 	if err != nil {
+		return nil, Counts{}, err
+	}
+	nt := lifecycle.Night{
+		AsOf: n.asOf, Complete: complete, ReissueOnNewPhoto: n.ReissueOnNewPhoto, Limit: n.Limit,
+		PhotoOnFile: func(p string) bool {
+			_, err := os.Stat(filepath.Join(n.PhotoDir, p+".jpg"))
+			return err == nil
+		},
+	}
+	plan := nt.Decide(stored, reasons, rows)
+	c := Counts{New: plan.New, Changed: plan.Changed, Unchanged: plan.Unchanged}
+	res := &night{plan: plan}
+	if !photosRun {
+		// Validation only: no lifecycle change, no package.
+		plan.Held = false
+		return res, c, nil
+	}
+	if plan.Held {
+		return res, c, nil
+	}
+	if err := plan.Apply(ctx, n.Store, n.at); err != nil {
 		return nil, c, err
 	}
-	for _, r := range recs {
-		if accepted[r.PESEL] != nil {
-			moves.add(r.PESEL, state.Validated, "accepted")
+	accepted := map[string]*Verdict{}
+	for _, v := range verdicts {
+		if v.Accepted() {
+			accepted[string(v.Student.PESEL)] = v
 		}
 	}
-	if err := moves.flush(); err != nil {
+	if err := n.recordPhotos(ctx, accepted); err != nil {
 		return nil, c, err
-	}
-	if photosRun {
-		if err := n.recordPhotos(ctx, accepted); err != nil {
-			return nil, c, err
-		}
 	}
 	ready, err := n.Store.Students(ctx, state.Validated)
 	if err != nil {
 		return nil, c, err
 	}
-	var send []student.Student
 	for _, r := range ready {
-		if v := accepted[r.PESEL]; v != nil {
-			send = append(send, v.Student)
+		if plan.Sendable[r.PESEL] {
+			res.send = append(res.send, students[r.PESEL])
 		}
 	}
-	return send, c, nil
-}
-
-// autoReissue reports whether an invalidated student, now accepted, gets
-// a new card by itself: when the reason of the invalidation says so
-// (lifecycle.Reason.AutoReissue).
-func (n *Nightly) autoReissue(ctx context.Context, p string) (bool, error) {
-	h, err := n.Store.History(ctx, p)
-	if err != nil || len(h) == 0 {
-		return false, err
-	}
-	return lifecycle.ReasonOf(h[len(h)-1].Reason).AutoReissue(), nil
-}
-
-// issued reports whether a card was (being) issued in state s: a change
-// of data then invalidates it.
-func issued(s state.State) bool { return lifecycle.InFlight.Has(s) }
-
-func changeReason(ch state.Change) string {
-	switch {
-	case ch.Name:
-		return "name changed"
-	case ch.Row && ch.Photo:
-		return "roster data and photo changed"
-	case ch.Row:
-		return "roster data changed"
-	}
-	return "photo changed"
+	return res, c, nil
 }
 
 // recordPhotos stores the hash of each photo produced tonight.
@@ -275,8 +241,8 @@ func (n *Nightly) recordPhotos(ctx context.Context, accepted map[string]*Verdict
 }
 
 // housekeep applies the deadlines of the as-of date: overdue activations
-// expire, passed card validity invalidates, and photos past retention are
-// deleted. It returns warnings for the summary (deadlines near or past).
+// expire and photos past retention are deleted (a passed card validity is
+// decided with the roster, in settle). It returns warnings for the summary (deadlines near or past).
 func (n *Nightly) housekeep(ctx context.Context, asOf time.Time) ([]report.Warning, error) {
 	due, err := n.Store.Due(ctx, asOf, n.Deadlines)
 	if err != nil {
@@ -293,9 +259,10 @@ func (n *Nightly) housekeep(ctx context.Context, asOf time.Time) ([]report.Warni
 		}
 		switch d.Kind {
 		case state.Activation:
-			moves.add(d.PESEL, state.Expired, "codes not activated by "+d.Due.Format(time.DateOnly))
+			moves.add(d.PESEL, state.Expired, lifecycle.CodesExpired.Text("not activated by "+d.Due.Format(time.DateOnly)))
 		case state.CardValidity:
-			moves.add(d.PESEL, state.Invalidated, "card validity passed on "+d.Due.Format(time.DateOnly))
+			// Decided with the roster by lifecycle (Night.Decide), under
+			// the mass-invalidation guard.
 		case state.PhotoPurge:
 			err := os.Remove(filepath.Join(n.PhotoDir, d.PESEL+".jpg"))
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -61,7 +61,8 @@ type Verdict struct {
 	Student    student.Student // valid only when Rejections is empty
 	Rejections []reject.Rejection
 
-	photo photoFacts // set by Nightly.Inspect
+	photo  photoFacts // set by Nightly.Inspect
+	dataOK bool       // the row passed validation (a photo may still fail)
 }
 
 // Accepted reports whether no stage has rejected the student.
@@ -78,6 +79,9 @@ type Result struct {
 	// Sent lists the students put into tonight's upload package: all
 	// accepted ones, or with Nightly only those new, changed or reissued.
 	Sent []student.Student
+	// Held: the mass-invalidation guard held the night (see
+	// Summary.Held): the store is unchanged and no package was written.
+	Held bool
 
 	verdicts []*Verdict
 }
@@ -202,12 +206,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: "state",
 				Message: "a roster file could not be read: no student is treated as having left tonight"})
 		}
-		sent, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil, complete)
+		nt, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil, complete)
 		if err != nil {
 			return nil, fmt.Errorf("recording the run in the state store: %w", err)
 		}
-		res.Sent = sent
+		res.Sent = nt.send
 		res.Summary.New, res.Summary.Changed, res.Summary.Unchanged = &c.New, &c.Changed, &c.Unchanged
+		forgivePhotos(res, nt.plan.PhotoNotNeeded)
+		res.Summary.Warnings = append(res.Summary.Warnings, noteWarnings(nt.plan.Notes)...)
+		if nt.plan.Held {
+			return res, hold(cfg, res, nt.plan)
+		}
 	}
 	if err := pack(ctx, cfg, res); err != nil {
 		return nil, err

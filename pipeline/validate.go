@@ -35,6 +35,9 @@ func validate(ctx context.Context, asOf time.Time, in <-chan roster.Record, out 
 		rej.Szczegoly = reject.DuplicatePESEL.Detail("", texts.Args{"rows": rowNames(rows)})
 		all[i].Rejections = append(all[i].Rejections, rej)
 	}
+	for _, v := range all {
+		v.dataOK = v.Accepted()
+	}
 	return sendAll(ctx, out, all)
 }
 

@@ -76,6 +76,13 @@ const (
 	ActivationStudentUnknown Code = "ACTIVATION_STUDENT_UNKNOWN"
 )
 
+// Nightly-run codes.
+const (
+	// InvalidationHeld: the mass-invalidation guard held the night; the
+	// student's card would have been invalidated.
+	InvalidationHeld Code = "INVALIDATION_HELD"
+)
+
 // all lists the codes in the order the README table shows them.
 var all = []Code{
 	PESELLength, PESELChecksum, PESELBirthdateMismatch, CardMissing, CardExpired,
@@ -84,6 +91,7 @@ var all = []Code{
 	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy,
 	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesStale,
 	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,
+	InvalidationHeld,
 }
 
 // Title is what is wrong, in Polish (from the texts catalogue).

@@ -108,6 +108,26 @@ type Summary struct {
 	// store holds as not yet confirmed (by a codes import or by mlegit
 	// package uploaded), tonight's included; empty without a store.
 	WaitingPackages []WaitingPackage `json:"waiting_packages"`
+	// Held is set when the mass-invalidation guard held the night.
+	Held *Held `json:"held,omitempty"`
+}
+
+// Held tells about a night the mass-invalidation guard held: it would
+// have invalidated Invalidations cards, more than Limit (max_invalidations),
+// so nothing was changed and no package was written. The students are
+// also listed in the rejections (code INVALIDATION_HELD).
+type Held struct {
+	Invalidations int           `json:"invalidations"`
+	Limit         int           `json:"limit"`
+	Students      []HeldStudent `json:"students"`
+}
+
+// HeldStudent is one held invalidation.
+type HeldStudent struct {
+	PESEL  string `json:"pesel"` // masked
+	Class  string `json:"class"`
+	Reason string `json:"reason"` // English, as the history would record it
+	Powod  string `json:"powod"`  // Polish
 }
 
 // WaitingPackage is an upload package that waits to be uploaded.

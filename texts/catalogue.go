@@ -383,6 +383,14 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"activated": exampleDate},
 	},
+	"INVALIDATION_HELD": {
+		Title:  "Wstrzymano unieważnienie: ta noc unieważniłaby więcej legitymacji, niż pozwala ustawienie max_invalidations.",
+		Action: "Sprawdź, czy eksport listy uczniów jest kompletny (wszystkie oddziały). Nic nie zmieniono; jeśli te unieważnienia są prawdziwe, informatyk uruchamia program z --max-invalidations.",
+		Details: map[string]string{
+			"": "Powód unieważnienia: {reason}.",
+		},
+		Example: Args{"reason": "przejście do innej szkoły"},
+	},
 	"ACTIVATION_UNEXPECTED": {
 		Title:  "Portal zgłosił aktywację ucznia, który nie czeka na aktywację.",
 		Action: "Sprawdź ucznia w portalu: jeśli jego mLegitymację unieważniono, unieważnij ją także w portalu. Jeśli wydano nowe kody, wydaj je uczniowi.",

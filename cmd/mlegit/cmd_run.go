@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/district"
+	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pipeline"
 	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/state"
@@ -33,9 +34,24 @@ With --all, run every school listed under 'schools:' in the config, at most
 write --out/district-summary.json. --shard i/n runs only the i-th of n
 deterministic slices of the list (see docs/scaling.md).
 
+Lifecycle: without --photos the run only validates (no state change, no
+package). An issued card is withdrawn only when the student left a complete
+roster (transfer), the card's validity date passed, or a printed field
+(name, birth date, card number or dates) changed, which also reissues it
+the same night. A night that would invalidate more cards than
+--max-invalidations (max_invalidations: N or P% of the cards in flight,
+default 10%, never below 5) is held: nothing changes, no package is written,
+the reports list the held invalidations (INVALIDATION_HELD) and the run
+exits with code 6. Check that the roster export is complete; if the
+invalidations are real, run again with e.g. --max-invalidations 100%.
+
+One school per --out: a folder holding another school's state or summary is
+refused (exit 2).
+
 Exit codes: 0 all accepted, 3 some rejected (the batch completed),
 2 usage/config error, 1 fatal (nothing usable written), 4 locked,
-5 (--all) at least one school failed; the others completed.`
+5 (--all) at least one school failed or was held; the others completed,
+6 the night was held by the mass-invalidation guard (nothing changed).`
 
 // runOptions are the flags of run that are not configuration keys.
 type runOptions struct {
@@ -65,6 +81,7 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 	f.String("profile", "mobywatel", "photo profile (see mlegit profiles)")
 	f.Int("workers", 0, "photo workers (default: number of CPUs)")
 	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
+	f.String("max-invalidations", "10%", "most cards one night may invalidate: N or P% of the cards in flight (never below 5)")
 	f.BoolVar(&opts.all, "all", false, "run every school listed under 'schools:' in the config")
 	f.StringVar(&opts.shard, "shard", "", "with --all: run only shard i of n (i/n, 0 ≤ i < n)")
 	f.IntVar(&opts.parallel, "parallel", 2, "with --all: schools processed at once")
@@ -80,7 +97,11 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 	if err != nil {
 		return err
 	}
-	env := &schoolEnv{g: g, cfg: cfg, v: v, asOf: asOf}
+	limit, err := lifecycle.ParseLimit(cfg.MaxInvalidations)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	env := &schoolEnv{g: g, cfg: cfg, v: v, asOf: asOf, limit: limit}
 	if opts.all {
 		return runDistrict(ctx, opts, env)
 	}
@@ -97,6 +118,13 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 		return err
 	}
 	sum := res.Summary
+	if res.Held {
+		fmt.Fprintf(g.stdout, "%s: night HELD: it would invalidate %d cards, more than the limit of %d (max_invalidations %s).\n"+
+			"Nothing was changed and no package was written; the held invalidations are listed in %s.\n"+
+			"Check that the roster export is complete. If these invalidations are real, run again with --max-invalidations %d (or 100%%).\n",
+			sum.School, sum.Held.Invalidations, sum.Held.Limit, env.limit, filepath.Join(s.Out, "odrzuceni.csv"), sum.Held.Invalidations)
+		return &exitError{code: exitHeld, err: errHeld}
+	}
 	sent := "no upload package (no --photos)"
 	switch {
 	case sum.Package != "":
@@ -118,10 +146,11 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 
 // schoolEnv is what every school of a run shares.
 type schoolEnv struct {
-	g    *globalOptions
-	cfg  *config.Config
-	v    *viper.Viper
-	asOf time.Time
+	g     *globalOptions
+	cfg   *config.Config
+	v     *viper.Viper
+	asOf  time.Time
+	limit lifecycle.Limit // max_invalidations
 }
 
 // runSchool runs the pipeline for one school.
@@ -150,13 +179,17 @@ func (e *schoolEnv) runSchool(ctx context.Context, s district.School, progress b
 		pc.Progress = bar
 		pc.Log = e.g.quietForProgress().With("school", s.ID)
 	}
+	if err := checkOneSchool(e.cfg, s.Out, s.ID); err != nil {
+		return nil, err
+	}
 	photoDir := filepath.Join(s.Out, "photos")
 	store, closeState, err := openState(e.cfg, s.Out, s.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer closeState()
-	pc.Nightly = &pipeline.Nightly{Store: store, PhotoDir: photoDir, Deadlines: deadlines(e.cfg)}
+	pc.Nightly = &pipeline.Nightly{Store: store, PhotoDir: photoDir, Deadlines: deadlines(e.cfg),
+		Limit: e.limit, ReissueOnNewPhoto: e.cfg.ReissueOnNewPhoto}
 	if s.Photos != "" {
 		pc.Photos = &pipeline.Photos{
 			SourceDir: s.Photos,
@@ -186,6 +219,9 @@ func rosterOptions(cfg *config.Config) *roster.Options {
 	}
 	return o
 }
+
+// errHeld ends a night the mass-invalidation guard held.
+var errHeld = errors.New("night held by the mass-invalidation guard: nothing changed")
 
 // errSchoolsFailed ends a district run in which some school failed.
 var errSchoolsFailed = errors.New("at least one school failed")

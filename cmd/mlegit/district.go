@@ -78,6 +78,10 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 		if err != nil {
 			return nil, err
 		}
+		if res.Held {
+			return nil, fmt.Errorf("school %s: %w (%d invalidations, limit %d); see its odrzuceni.csv",
+				s.ID, errHeld, res.Summary.Held.Invalidations, res.Summary.Held.Limit)
+		}
 		mu.Lock()
 		done[s.ID] = schoolDone{out: s.Out, res: res}
 		mu.Unlock()

@@ -9,7 +9,8 @@
 //	2  usage or configuration error
 //	3  the batch completed, but at least one student was rejected
 //	4  another run holds the school's lock
-//	5  run --all: at least one school failed; the others completed
+//	5  run --all: at least one school failed or was held; the others completed
+//	6  run: the night was held by the mass-invalidation guard; nothing changed
 package main
 
 import (
@@ -32,6 +33,7 @@ const (
 	exitRejected = 3
 	exitLocked   = 4
 	exitPartial  = 5
+	exitHeld     = 6
 )
 
 func main() {

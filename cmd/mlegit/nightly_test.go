@@ -141,7 +141,7 @@ func TestNightlyIncremental(t *testing.T) {
 			saw = append(saw, e.To.String()+":"+e.Reason)
 		}
 		joined := strings.Join(saw, ",")
-		if !strings.Contains(joined, "invalidated:name changed") || !strings.Contains(joined, "new:reissue") {
+		if !strings.Contains(joined, "invalidated:name change") || !strings.Contains(joined, "new:reissue") {
 			t.Errorf("history %s", joined)
 		}
 	})

@@ -44,7 +44,9 @@ Exit codes:
   2  usage or configuration error
   3  the batch completed, but at least one student was rejected
   4  another run holds the school's lock
-  5  run --all: at least one school failed; the others completed`
+  5  run --all: at least one school failed or was held; the others completed
+  6  run: the night was held by the mass-invalidation guard (max_invalidations);
+     nothing changed, no package; check the roster export is complete`
 
 func newRootCommand(g *globalOptions) *cobra.Command {
 	root := &cobra.Command{
