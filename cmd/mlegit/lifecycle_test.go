@@ -71,9 +71,9 @@ func records(t *testing.T, out string) map[string]state.Record {
 	return m
 }
 
-// snapshot renders the whole store (records and history lengths), to
+// storeSnapshot renders the whole store (records and history lengths), to
 // prove a night changed nothing.
-func snapshot(t *testing.T, out string) string {
+func storeSnapshot(t *testing.T, out string) string {
 	t.Helper()
 	s, err := state.Open(filepath.Join(out, "state"), "sp7-demo")
 	if err != nil {
@@ -171,12 +171,12 @@ func TestEventRolloverWithOldClassPhotoNames(t *testing.T) {
 func TestEventPartialExportHeldThenLetThrough(t *testing.T) {
 	roster, photos, out, issued := issuedSchool(t)
 	keepRosterLines(t, roster, func(l string) bool { return strings.Contains(l, ";2a;") })
-	before := snapshot(t, out)
+	before := storeSnapshot(t, out)
 	code, stdout, stderr := runNight(t, roster, photos, out, "2026-09-22")
 	if code != exitHeld {
 		t.Fatalf("partial export: exit %d, want %d\n%s%s", code, exitHeld, stdout, stderr)
 	}
-	if snapshot(t, out) != before {
+	if storeSnapshot(t, out) != before {
 		t.Error("a held night changed the state store")
 	}
 	if _, err := os.Stat(filepath.Join(out, "package", "mlegitymacja-sp7-demo-20260922.zip")); err == nil {
@@ -217,12 +217,12 @@ func TestEventPartialExportHeldThenLetThrough(t *testing.T) {
 func TestEventHeaderOnlyRosterHeldAndInvalidatesNobody(t *testing.T) {
 	roster, photos, out, issued := issuedSchool(t)
 	keepRosterLines(t, roster, func(string) bool { return false })
-	before := snapshot(t, out)
+	before := storeSnapshot(t, out)
 	code, stdout, stderr := runNight(t, roster, photos, out, "2026-09-22")
 	if code != exitHeld {
 		t.Fatalf("header-only roster: exit %d, want %d\n%s%s", code, exitHeld, stdout, stderr)
 	}
-	if snapshot(t, out) != before {
+	if storeSnapshot(t, out) != before {
 		t.Error("a held night changed the state store")
 	}
 	// Let through, it still invalidates nobody.
@@ -237,12 +237,12 @@ func TestEventRunWithoutPhotosChangesNothing(t *testing.T) {
 	roster, _, out, _ := issuedSchool(t)
 	editRoster(t, roster, "Kowalczyk;Zuzanna;", "Kowalczyk-Nowak;Zuzanna;")
 	keepRosterLines(t, roster, func(l string) bool { return !strings.HasPrefix(l, "Zieliński;") })
-	before := snapshot(t, out)
+	before := storeSnapshot(t, out)
 	code, stdout, stderr := runNight(t, roster, "", out, "2026-09-22")
 	if code != exitOK && code != exitRejected {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	if snapshot(t, out) != before {
+	if storeSnapshot(t, out) != before {
 		t.Error("a run without --photos changed the state store")
 	}
 	if sum := readSummary(t, out); sum.Package != "" || sum.Sent != 0 {
