@@ -265,8 +265,8 @@ func (s *Server) assignPhoto(w http.ResponseWriter, r *http.Request, sc *school,
 		return sc.Actions.AssignPhoto(r.Context(), name, cp.PESEL)
 	})
 	if ok {
-		http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/do-poprawy?ok="+
-			url.QueryEscape(orDefault(msg, fmt.Sprintf("Zdjęcie %s przypisane: %s %s.", name, cp.Surname, cp.FirstName))), http.StatusSeeOther)
+		flash := fmt.Sprintf("Zdjęcie „%s” przypisane: %s %s. %s", name, cp.Surname, cp.FirstName, msg)
+		http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/do-poprawy?ok="+url.QueryEscape(pesel.MaskIn(flash)), http.StatusSeeOther)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/status"
+	"github.com/mlegit/mlegit/texts"
 )
 
 func contextWithSession(r *http.Request, ss *session) context.Context {
@@ -180,7 +181,6 @@ type lastRun struct {
 	When     time.Time // summary.json written
 	AsOf     string    // DD.MM.RRRR
 	Summary  report.Summary
-	Waiting  any // the summary's waiting_packages, when a run reports it
 	Problems int
 }
 
@@ -196,12 +196,6 @@ func readLastRun(out string) (lastRun, error) {
 	var lr lastRun
 	if err := json.Unmarshal(b, &lr.Summary); err != nil {
 		return lastRun{}, fmt.Errorf("reading %s: %w", path, err)
-	}
-	var extra struct {
-		Waiting any `json:"waiting_packages"`
-	}
-	if json.Unmarshal(b, &extra) == nil {
-		lr.Waiting = extra.Waiting
 	}
 	if fi, err := os.Stat(path); err == nil {
 		lr.When = fi.ModTime()
@@ -396,9 +390,9 @@ func timeline(hist []state.Event, notes []Entry) []issue {
 		newIssue bool
 	}
 	for _, e := range hist {
-		what := e.To.Polish()
+		what := texts.State(e.To.String())
 		if e.From != 0 {
-			what = e.From.Polish() + " → " + e.To.Polish()
+			what = texts.State(e.From.String()) + " → " + what
 		}
 		items = append(items, struct {
 			timelineItem

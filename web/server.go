@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mlegit/mlegit/state"
+	"github.com/mlegit/mlegit/texts"
 )
 
 //go:embed templates/*.html
@@ -122,6 +123,7 @@ var funcs = template.FuncMap{
 	"date":  polishDate,
 	"stamp": polishStamp,
 	"join":  strings.Join,
+	"state": func(st state.State) string { return texts.State(st.String()) },
 }
 
 // polishDate formats a date as DD.MM.RRRR ("" for the zero time).

@@ -83,11 +83,13 @@ func (r *recorder) AssignPhoto(ctx context.Context, name, p string) (string, err
 }
 
 // testSchool makes a state store with two students and returns the School.
-func testSchool(t *testing.T) (School, *recorder) {
+func testSchool(t *testing.T) (School, *recorder) { return testSchoolID(t, "sp1") }
+
+func testSchoolID(t *testing.T, id string) (School, *recorder) {
 	t.Helper()
 	dir := t.TempDir()
 	sd := filepath.Join(dir, "state")
-	st, err := state.Open(sd, "sp1")
+	st, err := state.Open(sd, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func testSchool(t *testing.T) (School, *recorder) {
 		t.Fatal(err)
 	}
 	rec := &recorder{store: st}
-	return School{ID: "sp1", Name: "Szkoła Testowa", Out: filepath.Join(dir, "out"), StateDir: sd, Actions: rec}, rec
+	return School{ID: id, Name: "Szkoła Testowa " + id, Out: filepath.Join(dir, "out"), StateDir: sd, Actions: rec}, rec
 }
 
 // client is a browser-like client: a cookie jar, no redirects followed.
@@ -377,5 +379,26 @@ func TestUsersFile(t *testing.T) {
 	u2, err := LoadUsers(path)
 	if err != nil || !u2.Check("ania", "dobre-haslo-123") || u2.Check("ania", "zle-haslo-1234") || u2.Check("ola", "dobre-haslo-123") {
 		t.Errorf("check after reload wrong (%v)", err)
+	}
+}
+
+func TestDistrictPicker(t *testing.T) {
+	a, _ := testSchoolID(t, "sp1")
+	b, _ := testSchoolID(t, "sp2")
+	c := newClient(t, newServer(t, Options{Schools: []School{a, b}}))
+	resp, body := c.do("GET", "/", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("district page: %d", resp.StatusCode)
+	}
+	for _, want := range []string{`href="/szkola/sp1/"`, `href="/szkola/sp2/"`, "Szkoła Testowa sp2"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("district page lacks %s", want)
+		}
+	}
+	if resp, _ := c.do("GET", "/szkola/sp2/uczniowie?q=kam", nil); resp.StatusCode != 200 {
+		t.Errorf("second school's students: %d", resp.StatusCode)
+	}
+	if resp, _ := c.do("GET", "/szkola/sp3/", nil); resp.StatusCode != 404 {
+		t.Errorf("unknown school: %d, want 404", resp.StatusCode)
 	}
 }

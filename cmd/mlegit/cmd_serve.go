@@ -64,7 +64,7 @@ func (o *serveOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.TLSKey, "tls-key", "", "TLS private key (PEM) to serve HTTPS")
 	f.DurationVar(&o.IdleTimeout, "idle-timeout", 30*time.Minute, "log a user out after this long without a request")
 	f.String("out", "out", "output folder")
-	f.String("school", "szkola", "school identifier")
+	f.String("school", "szkola", "school identifier (default: the one school whose state is in --out)")
 	f.String("photos", "", "folder of the students' photos (for photo uploads and assignment)")
 	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
 	f.String("as-of", "", "date the page works on, YYYY-MM-DD (default today; for trying it on old data)")
@@ -146,6 +146,9 @@ func prepareServe(opts serveOptions, g *globalOptions, flags *pflag.FlagSet) (*w
 		return nil, nil, usageErrorf("config schools: %v", err)
 	}
 	if len(schools) == 0 {
+		if err := resolveSchool(cfg, v, flags); err != nil {
+			return nil, nil, err
+		}
 		schools = []district.School{{ID: cfg.School, Name: cfg.SchoolName, Photos: cfg.Photos, Out: cfg.Out}}
 	}
 	var list []web.School
@@ -395,9 +398,9 @@ func (a *serveActions) photoPath(p string) (string, error) {
 	return filepath.Join(a.cfg.Photos, p+".jpg"), nil
 }
 
+// SetPhoto writes r (a JPEG) as the student's photo, named by the PESEL,
+// under the school's run lock.
 func (a *serveActions) SetPhoto(ctx context.Context, p string, r io.Reader) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	dst, err := a.photoPath(p)
 	if err != nil {
 		return "", err
@@ -409,15 +412,20 @@ func (a *serveActions) SetPhoto(ctx context.Context, p string, r io.Reader) (str
 	if _, err := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil {
 		return "", &web.Refusal{Message: "To nie jest zdjęcie JPG, które da się odczytać."}
 	}
-	if err := safefile.WriteFile(dst, data); err != nil {
-		return "", err
-	}
-	return "Zdjęcie zapisane; użyje go najbliższe nocne przetwarzanie.", nil
+	var msg string
+	err = a.withStore(func(st *state.Store) error {
+		if err := safefile.WriteFile(dst, data); err != nil {
+			return err
+		}
+		msg, err = photoMessage(ctx, st, p)
+		return err
+	})
+	return msg, err
 }
 
+// AssignPhoto renames the photos folder's file name (one that matched
+// nobody) to the student's PESEL, under the school's run lock.
 func (a *serveActions) AssignPhoto(ctx context.Context, name, p string) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	dst, err := a.photoPath(p)
 	if err != nil {
 		return "", err
@@ -425,8 +433,31 @@ func (a *serveActions) AssignPhoto(ctx context.Context, name, p string) (string,
 	if name != filepath.Base(name) {
 		return "", &web.Refusal{Message: "Nieprawidłowa nazwa pliku."}
 	}
-	if err := os.Rename(filepath.Join(a.cfg.Photos, name), dst); err != nil {
-		return "", fmt.Errorf("assigning photo: %w", err)
+	var msg string
+	err = a.withStore(func(st *state.Store) error {
+		if err := os.Rename(filepath.Join(a.cfg.Photos, name), dst); err != nil {
+			return fmt.Errorf("assigning photo: %w", err)
+		}
+		msg, err = photoMessage(ctx, st, p)
+		return err
+	})
+	return msg, err
+}
+
+// photoMessage tells what happens to a student's new photo: the next
+// nightly run sends it, unless the card is already issued (then only a
+// reissue for a new photo sends it).
+func photoMessage(ctx context.Context, st *state.Store, p string) (string, error) {
+	rec, err := st.Get(ctx, p)
+	if errors.Is(err, state.ErrNotFound) {
+		return "Zdjęcie zapisane; użyje go najbliższe nocne przetwarzanie.", nil
 	}
-	return "", nil
+	if err != nil {
+		return "", err
+	}
+	if lifecycle.Issued.Has(rec.State) {
+		return "Zdjęcie zapisane. Legitymacja jest już wydana: nowe zdjęcie trafi do portalu dopiero po ponownym wydaniu (powód „" +
+			lifecycle.NewPhoto.Polish() + "”).", nil
+	}
+	return "Zdjęcie zapisane " + rec.Surname + " " + rec.FirstName + "; użyje go najbliższe nocne przetwarzanie.", nil
 }

@@ -131,20 +131,44 @@ func startServe(t *testing.T, log *urlLog, args ...string) string {
 	return "http://" + ln.Addr().String()
 }
 
-// codeOf reads one student's activation code from a portal codes file.
-func codeOf(t *testing.T, file, p string) string {
+// codesIn reads the activation codes of a portal codes file by PESEL.
+func codesIn(t *testing.T, file string) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Split(line, ";"); f[0] == p {
-			return f[2]
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		if f := strings.Split(line, ";"); len(f) > 2 {
+			out[f[0]] = f[2]
 		}
 	}
-	t.Fatalf("no code for the student in %s", file)
-	return ""
+	return out
+}
+
+// squeeze drops what a slip puts between the characters of a code.
+var squeeze = strings.NewReplacer(" ", "", "-", "", "\n", "")
+
+// postForm submits the page's form sel from the browser (after running
+// prepare, JavaScript with the form as f) and returns the answer, which
+// must be a PDF.
+func postForm(t *testing.T, ctx context.Context, sel, prepare string) []byte {
+	t.Helper()
+	got := value(t, ctx, "POST "+sel, chromedp.Evaluate[string](`(async () => {
+		const f = document.querySelector('`+sel+`');
+		`+prepare+`
+		const r = await fetch(f.action, {method: "POST", body: new URLSearchParams(new FormData(f))});
+		const b = new Uint8Array(await r.arrayBuffer());
+		let s = ""; for (const x of b) s += String.fromCharCode(x);
+		return r.status + "|" + r.headers.get("Content-Type") + "|" + btoa(s);
+	})()`, chromedp.EvalAwaitPromise))
+	parts := strings.SplitN(got, "|", 3)
+	body, _ := base64.StdEncoding.DecodeString(parts[2])
+	if parts[0] != "200" || parts[1] != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF")) {
+		t.Fatalf("POST %s answered %s %s:\n%.500s", sel, parts[0], parts[1], body)
+	}
+	return body
 }
 
 // screenshot saves the page under docs/ when MLEGIT_SCREENSHOTS is set.
@@ -199,6 +223,22 @@ func TestServeInBrowser(t *testing.T) {
 		t.Fatalf("import result:\n%s", result)
 	}
 	screenshot(t, ctx, "kody")
+
+	// Print a whole class: one PDF with the codes of every 3c student.
+	got := postForm(t, ctx, `form[action$="/klasa/wydruk"]`, `f.querySelector("input[name=klasa]").value = "3c";`)
+	text := pdfText(t, got)
+	n := 0
+	for p, code := range codesIn(t, codesFile) {
+		if storeRecord(t, out, p).Class == "3c" {
+			n++
+			if text != "" && !strings.Contains(squeeze.Replace(text), code) {
+				t.Errorf("the class's print lacks the code of a 3c student")
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no 3c student has codes")
+	}
 	if st, _ := storeState(t, out, dudek); st != state.CodesReceived {
 		t.Fatalf("after the upload the student is %s, want codes_received", st)
 	}
@@ -232,21 +272,9 @@ func TestServeInBrowser(t *testing.T) {
 	}
 
 	// Print the slip: the form's POST answers with a PDF holding her code.
-	got := value(t, ctx, "print", chromedp.Evaluate[string](`(async () => {
-		const f = document.querySelector('form[action$="/wydruk"]');
-		const r = await fetch(f.action, {method: "POST", body: new URLSearchParams(new FormData(f))});
-		const b = new Uint8Array(await r.arrayBuffer());
-		let s = ""; for (const x of b) s += String.fromCharCode(x);
-		return r.headers.get("Content-Type") + "|" + btoa(s);
-	})()`, chromedp.EvalAwaitPromise))
-	ctype, b64, _ := strings.Cut(got, "|")
-	pdf, _ := base64.StdEncoding.DecodeString(b64)
-	if ctype != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF")) {
-		t.Fatalf("print answered %q, %d bytes", ctype, len(pdf))
-	}
+	pdf := postForm(t, ctx, `form[action$="/wydruk"]`, "")
 	if text := pdfText(t, pdf); text != "" {
-		squeeze := strings.NewReplacer(" ", "", "-", "", "\n", "")
-		if code := codeOf(t, codesFile, dudek); !strings.Contains(squeeze.Replace(text), code) {
+		if code := codesIn(t, codesFile)[dudek]; !strings.Contains(squeeze.Replace(text), code) {
 			t.Errorf("the slip does not hold the student's activation code")
 		}
 	}
@@ -288,6 +316,17 @@ func TestServeInBrowser(t *testing.T) {
 		}
 	}
 	screenshot(t, ctx, "historia")
+
+	// A new photo for her: written into the photos folder under her PESEL.
+	photo, _ := filepath.Abs(filepath.Join(samples, "photos", "Dudek Pola 7a.jpg")) // the browser needs an absolute path
+	step(t, ctx, "upload a photo",
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="zdjecie"]`), []string{photo}),
+		chromedp.Submit(chromedp.CSS(`input[name="zdjecie"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="flash" and contains(., "Zdjęcie zapisane")]`)))
+	want, _ := os.ReadFile(photo)
+	if got, err := os.ReadFile(filepath.Join(photos, dudek+".jpg")); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the uploaded photo is not the student's photo file (%v)", err)
+	}
 
 	// Do poprawy: assign the photo that matched nobody to Mazur Jan.
 	step(t, ctx, "fix page",
