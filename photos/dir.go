@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mlegit/mlegit/formula"
+	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/texts"
@@ -123,8 +124,10 @@ func writeRejects(w io.Writer, rs []Rejected) error {
 	cw.UseCRLF = true
 	cw.Write([]string{texts.ColFile, texts.ColCode, texts.ColReason, texts.ColDetail})
 	for _, r := range rs {
-		cw.Write([]string{formula.Neutralize(r.File), string(r.Code), formula.Neutralize(r.Code.Message()),
-			formula.Neutralize(r.Szczegoly)})
+		// File names are often the student's PESEL: masked like every
+		// secretariat file.
+		cw.Write([]string{formula.Neutralize(pesel.MaskIn(r.File)), string(r.Code), formula.Neutralize(r.Code.Message()),
+			formula.Neutralize(pesel.MaskIn(r.Szczegoly))})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

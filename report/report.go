@@ -223,6 +223,8 @@ func (s *Summary) mask() {
 	for i := range s.Rejections {
 		r := &s.Rejections[i]
 		r.File, r.Detail, r.Szczegoly = pesel.MaskIn(r.File), pesel.MaskIn(r.Detail), pesel.MaskIn(r.Szczegoly)
+		// A PESEL typed into a name or class column shows there too.
+		r.Name, r.Class, r.PESEL = pesel.MaskIn(r.Name), pesel.MaskIn(r.Class), pesel.MaskIn(r.PESEL)
 	}
 	for i := range s.Warnings {
 		w := &s.Warnings[i]
@@ -230,6 +232,10 @@ func (s *Summary) mask() {
 	}
 	for i, f := range s.UnmatchedPhotos {
 		s.UnmatchedPhotos[i] = pesel.MaskIn(f)
+	}
+	for i := range s.Files {
+		f := &s.Files[i]
+		f.File, f.Error, f.Komunikat = pesel.MaskIn(f.File), pesel.MaskIn(f.Error), pesel.MaskIn(f.Komunikat)
 	}
 }
 

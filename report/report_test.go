@@ -121,12 +121,18 @@ func TestWriteMasksPESELsInFreeText(t *testing.T) {
 	s := sample()
 	s.Rejections[0].Detail = "several files fit the student: 11210110089.jpg, 11210110089.png"
 	s.UnmatchedPhotos = []string{"02270803624.jpg", "Nowak Jan 1b.jpg"}
-	s.Warnings = []Warning{{File: "x.csv", Row: 3, Message: "photo 02270803624.jpg ignored"}}
+	s.Warnings = []Warning{{File: "x.csv", Row: 3, Message: "photo 02270803624.jpg ignored",
+		Szczegoly: "Podfolder „02270803624” pominięto."}}
+	s.Rejections[1].Name = "11210110089 Jan" // a PESEL typed as a name
+	s.Files = []FileStatus{{File: "02270803624.csv", Error: "reading 02270803624.csv: x"}}
 	if err := Write(dir, s); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{SummaryFile, RejectionsCSV} {
+	for _, f := range []string{SummaryFile, RejectionsCSV, RejectionsXLSX} {
 		data, _ := os.ReadFile(filepath.Join(dir, f))
+		if f == RejectionsXLSX {
+			data = []byte(sheetXML(t, data))
+		}
 		if strings.Contains(string(data), "11210110089") || strings.Contains(string(data), "02270803624") {
 			t.Errorf("%s holds a full PESEL:\n%s", f, data)
 		}

@@ -32,7 +32,8 @@ func testJPEG(t *testing.T, w, h int) []byte {
 func TestPhotosCommand(t *testing.T) {
 	in, out := t.TempDir(), filepath.Join(t.TempDir(), "gotowe")
 	good := testJPEG(t, 600, 800)
-	for name, data := range map[string][]byte{"Jan Nowak 1a.JPG": good, "ucięte.jpg": good[:300], "opis.txt": []byte("x")} {
+	for name, data := range map[string][]byte{"Jan Nowak 1a.JPG": good, "ucięte.jpg": good[:300], "opis.txt": []byte("x"),
+		"11210110089.jpg": good[:200]} {
 		if err := os.WriteFile(filepath.Join(in, name), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +42,7 @@ func TestPhotosCommand(t *testing.T) {
 	if code != exitRejected {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitRejected, stderr)
 	}
-	if !strings.Contains(stdout, "photos: 2, written: 1, rejected: 1") {
+	if !strings.Contains(stdout, "photos: 3, written: 1, rejected: 2") {
 		t.Errorf("stdout %q", stdout)
 	}
 	cfg, err := readJPEGConfig(filepath.Join(out, "Jan Nowak 1a.jpg"))
@@ -51,6 +52,11 @@ func TestPhotosCommand(t *testing.T) {
 	csv, err := os.ReadFile(filepath.Join(out, photos.RejectsFile))
 	if err != nil || !strings.Contains(string(csv), "ucięte.jpg;PHOTO_UNREADABLE;") {
 		t.Errorf("rejections report %q, %v", csv, err)
+	}
+	// A photo named by its PESEL is listed masked, like in every
+	// secretariat file.
+	if strings.Contains(string(csv), "11210110089") || !strings.Contains(string(csv), "1121*****89.jpg;PHOTO_UNREADABLE;") {
+		t.Errorf("rejections report shows the PESEL unmasked or not at all:\n%s", csv)
 	}
 
 	if code, _, _ := mlegit(t, "photos", "--out", out); code != exitUsage {

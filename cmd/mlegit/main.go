@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/pesel"
 )
 
 // Exit codes; see the package comment.
@@ -53,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	code := exitCode(err)
 	if err != nil && code != exitRejected {
-		fmt.Fprintln(stderr, "mlegit:", err)
+		fmt.Fprintln(stderr, "mlegit:", pesel.MaskIn(err.Error())) // no full PESEL on the terminal
 	}
 	return code
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/pesel"
 )
 
 // globalOptions are the flags every command shares.
@@ -94,7 +95,9 @@ func (g *globalOptions) setupLog() error {
 		return usageErrorf("--log-level: %v", err)
 	}
 	g.level = lvl
-	g.log = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
+	// Every log line passes the PESEL mask: errors carry paths such as
+	// photos/<PESEL>.jpg from deep inside.
+	g.log = slog.New(pesel.NewMaskingHandler(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl})))
 	slog.SetDefault(g.log)
 	return nil
 }
@@ -103,7 +106,7 @@ func (g *globalOptions) setupLog() error {
 // the terminal: info lines would break the bar, so only warnings and
 // errors are shown (unless a stricter level was asked for).
 func (g *globalOptions) quietForProgress() *slog.Logger {
-	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: max(g.level, slog.LevelWarn)}))
+	return slog.New(pesel.NewMaskingHandler(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: max(g.level, slog.LevelWarn)})))
 }
 
 // loadConfig reads the configuration with the command's flags on top.

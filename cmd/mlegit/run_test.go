@@ -485,3 +485,30 @@ func TestRunUserProfileFromConfig(t *testing.T) {
 		t.Errorf("an unknown profile: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// An error writing a student's photo (disk full, here a folder in the way
+// of photos/<PESEL>.jpg) names the file on the terminal and in the log
+// with its PESEL masked.
+func TestRunWriteErrorMasksPESEL(t *testing.T) {
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "zdjecia")
+	os.MkdirAll(photos, 0o700)
+	const p = "11210110089"
+	roster := filepath.Join(dir, "lista.csv")
+	os.WriteFile(roster, []byte("Nazwisko;Imię;PESEL;Numer legitymacji;Oddział\nKamiński;Paweł;"+p+";1/2024;1b\n"), 0o600)
+	copyFile(t, filepath.Join(samples, "photos", "Paweł Kamiński 1b.JPG"), filepath.Join(photos, p+".jpg"))
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(filepath.Join(out, "photos", p+".jpg", "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := mlegit(t, "run", "--roster", roster, "--photos", photos, "--out", out, "--as-of", "2026-09-15", "--log-level", "debug")
+	if code == exitOK {
+		t.Fatalf("the photo could not be written, yet exit 0\n%s", stderr)
+	}
+	if strings.Contains(stdout+stderr, p) {
+		t.Errorf("full PESEL on the terminal:\nstdout: %s\nstderr: %s", stdout, stderr)
+	}
+	if !strings.Contains(stderr, "1121*****89") {
+		t.Errorf("the failing file is not named (masked):\n%s", stderr)
+	}
+}
