@@ -24,6 +24,16 @@ package codes
 
 import "time"
 
+// Limits of what a slip prints. The slip's layout holds a QR symbol of
+// version 1 to 10 (33–40 mm wide at error correction level M, see
+// slips.qrBoxMM); version 10-M carries 213 bytes, so a longer payload is
+// no code from the portal (a shifted column, a damaged file) and would
+// stop the slips from printing.
+const (
+	MaxQRPayload      = 213
+	MaxActivationCode = 64
+)
+
 // Entry is one student's codes.
 type Entry struct {
 	PESEL          string    `json:"pesel"`

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mlegit/mlegit/export"
 	"github.com/mlegit/mlegit/pesel"
@@ -167,6 +168,18 @@ func (imp importer) entry(r rawRow, students map[string]export.ManifestRow, dupl
 	}
 	if r.code == "" {
 		return fail(reject.CodesFieldMissing, colCode+" is empty", "", texts.Args{"column": texts.Quoted(colCode)})
+	}
+	for _, f := range []struct {
+		column, v string
+		max       int
+	}{{colQR, r.qr, MaxQRPayload}, {colCode, r.code, MaxActivationCode}} {
+		if len(f.v) > f.max {
+			return fail(reject.CodesFieldInvalid, fmt.Sprintf("%s: %d bytes, at most %d", f.column, len(f.v), f.max), "",
+				texts.Args{"column": texts.Quoted(f.column), "n": len(f.v), "max": f.max})
+		}
+		if strings.IndexFunc(f.v, unicode.IsControl) >= 0 {
+			return fail(reject.CodesFieldInvalid, f.column+": control characters", "text", texts.Args{"column": texts.Quoted(f.column)})
+		}
 	}
 	gen, err := parseTime(r.gen)
 	if err != nil {

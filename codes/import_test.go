@@ -78,6 +78,9 @@ func TestImportRejections(t *testing.T) {
 		{"valid-until before generated", p1 + ";Q;C;2025-09-15;2025-09-01 10:00;1", reject.CodesDateInvalid},
 		{"expired", p1 + ";Q;C;2025-08-01;2025-09-14 23:59;1", reject.CodesExpired},
 		{"expired by lifetime", p1 + ";Q;C;2025-08-01;;1", reject.CodesExpired},
+		{"QR longer than a slip carries", p1 + ";" + strings.Repeat("SECRET", 10<<10/6) + ";C;2025-09-15;;1", reject.CodesFieldInvalid},
+		{"code longer than a slip prints", p1 + ";Q;" + strings.Repeat("SECRET", 20) + ";2025-09-15;;1", reject.CodesFieldInvalid},
+		{"control character in the QR", p1 + ";SECRET\x07;C;2025-09-15;;1", reject.CodesFieldInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,8 +99,8 @@ func TestImportRejections(t *testing.T) {
 				if r.Row != 3 || r.File != "kody.csv" || r.Message != tc.want.Message() || strings.Contains(r.PESEL, p1) {
 					t.Errorf("rejection %+v", r)
 				}
-				if strings.Contains(r.Detail, "QR0") || strings.Contains(r.Detail, "CODE0") || strings.Contains(r.Detail, "SECRET") {
-					t.Errorf("detail leaks a code: %q", r.Detail)
+				if d := r.Detail + r.Szczegoly; strings.Contains(d, "QR0") || strings.Contains(d, "CODE0") || strings.Contains(d, "SECRET") {
+					t.Errorf("detail leaks a code: %q", d)
 				}
 			}
 		})

@@ -60,6 +60,9 @@ const (
 	CodesDateInvalid  Code = "CODES_DATE_INVALID"
 	CodesExpired      Code = "CODES_EXPIRED"
 	CodesFieldMissing Code = "CODES_FIELD_MISSING"
+	// CodesFieldInvalid: a QR payload or activation code longer than a
+	// slip can print, or holding control characters.
+	CodesFieldInvalid Code = "CODES_FIELD_INVALID"
 	// CodesStale: the code answers an earlier issue of the card, since
 	// invalidated (the student was reissued or withdrawn).
 	CodesStale Code = "CODES_STALE"
@@ -89,7 +92,7 @@ var all = []Code{
 	NameMissing, NameInvalid, DateInvalid, FieldInvalid, DuplicatePESEL, PESELInOtherSchool, RowUnreadable,
 	FileUnreadable, FileColumnsMissing, FileColumnsAmbiguous,
 	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy,
-	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesStale,
+	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesFieldInvalid, CodesStale,
 	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,
 	InvalidationHeld,
 }

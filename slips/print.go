@@ -86,21 +86,29 @@ func (s slip) writePDF(w io.Writer, compress bool) error {
 }
 
 // newSlips validates the entries and encodes their QR codes (the costly
-// part of a slip) on GOMAXPROCS goroutines, keeping the order.
-func newSlips(school string, entries []codes.Entry) ([]slip, error) {
-	list := make([]slip, len(entries))
+// part of a slip) on GOMAXPROCS goroutines, keeping the order. An entry
+// whose slip cannot be made is left out and said in skipped (masked PESEL
+// and why, never the codes): one bad code never stops the others.
+func newSlips(school string, entries []codes.Entry) (list []slip, good []codes.Entry, skipped []string) {
+	all := make([]slip, len(entries))
+	errs := make([]error, len(entries))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, e := range entries {
-		g.Go(func() (err error) {
-			list[i], err = newSlip(school, e)
-			return err
+		g.Go(func() error {
+			all[i], errs[i] = newSlip(school, e)
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	g.Wait()
+	for i, e := range entries {
+		if errs[i] != nil {
+			skipped = append(skipped, errs[i].Error())
+			continue
+		}
+		list, good = append(list, all[i]), append(good, e)
 	}
-	return list, nil
+	return list, good, skipped
 }
 
 // sheet is the geometry of the print sheet for a number of slips per page.
@@ -125,9 +133,9 @@ func WritePrint(w io.Writer, school string, entries []codes.Entry, opts *Options
 	if err != nil {
 		return err
 	}
-	list, err := newSlips(school, sorted(entries, opts))
-	if err != nil {
-		return err
+	list, _, skipped := newSlips(school, sorted(entries, opts))
+	if len(list) == 0 && len(skipped) > 0 {
+		return fmt.Errorf("print sheet: %s", strings.Join(skipped, "; "))
 	}
 	return writePrint(w, list, perPage, opts.compress())
 }
@@ -219,6 +227,9 @@ type Written struct {
 	Slips  []string // OUT/slips/<class>/<FileName>, in print order
 	PESELs []string // the students printed, in the same order
 	Print  string   // OUT/slips/wszystkie.pdf, or wybrane.pdf for a selection
+	// Skipped says, per entry whose slip could not be made, whose (masked
+	// PESEL) and why; the others were written.
+	Skipped []string
 }
 
 // WriteAll writes every selected student's slip to
@@ -239,12 +250,15 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 	if len(list) == 0 {
 		return Written{}, fmt.Errorf("writing slips: no entries selected")
 	}
-	slips, err := newSlips(school, list)
-	if err != nil {
-		return Written{}, fmt.Errorf("writing slips: %w", err)
+	slips, list, skipped := newSlips(school, list)
+	for _, s := range skipped {
+		slog.Warn("slip not made", "err", s)
+	}
+	if len(slips) == 0 {
+		return Written{Skipped: skipped}, fmt.Errorf("writing slips: no slip could be made: %s", strings.Join(skipped, "; "))
 	}
 	dir := filepath.Join(outDir, "slips")
-	res := Written{Slips: slipPaths(dir, list), Print: filepath.Join(dir, PrintFile)}
+	res := Written{Slips: slipPaths(dir, list), Print: filepath.Join(dir, PrintFile), Skipped: skipped}
 	for _, e := range list {
 		res.PESELs = append(res.PESELs, e.PESEL)
 	}

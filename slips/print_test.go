@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mlegit/mlegit/codes"
@@ -117,3 +118,24 @@ type countWriter int
 func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 var _ io.Writer = (*countWriter)(nil)
+
+// A code no slip can carry (a 10 kB QR payload that slipped past import)
+// stops only its own slip: the others are written, and what is said about
+// it names the student masked and never the payload.
+func TestWriteAllSkipsABadCode(t *testing.T) {
+	good := entry(t, 2, "2a", "Sowa", "Ola")
+	bad := entry(t, 5, "1b", "Nowak", "Jan")
+	bad.QR = strings.Repeat("TAJNE", 2048)
+	got, err := WriteAll(context.Background(), t.TempDir(), &codes.Store{SchoolName: testSchool, Entries: []codes.Entry{bad, good}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Slips) != 1 || len(got.PESELs) != 1 || got.PESELs[0] != good.PESEL {
+		t.Errorf("slips %v for %v, want only the good one", got.Slips, got.PESELs)
+	}
+	if len(got.Skipped) != 1 || strings.Contains(got.Skipped[0], "TAJNE") || strings.Contains(got.Skipped[0], bad.PESEL) ||
+		!strings.Contains(got.Skipped[0], bad.PESEL[:4]) {
+		t.Errorf("skipped %q: want one line, masked PESEL, no payload", got.Skipped)
+	}
+	assertPrivatePDF(t, got.Print)
+}

@@ -33,7 +33,9 @@ func encodeQR(payload string) (qrMatrix, error) {
 	}
 	code, err := qr.Encode(payload, qr.M, qr.Auto)
 	if err != nil {
-		return qrMatrix{}, fmt.Errorf("encoding QR: %w", err)
+		// The payload is a secret: the error tells its size, never its
+		// text (the encoder's own message may quote it).
+		return qrMatrix{}, fmt.Errorf("encoding QR: a payload of %d bytes does not fit a QR code", len(payload))
 	}
 	b := code.Bounds()
 	m := qrMatrix{size: b.Dx()}

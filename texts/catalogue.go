@@ -337,6 +337,15 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"column": Quoted("kod_qr")},
 	},
+	"CODES_FIELD_INVALID": {
+		Title:  "Kod QR lub kod aktywacyjny w pliku kodów jest dłuższy, niż zmieści odcinek.",
+		Action: "Pobierz plik kodów z portalu ponownie i sprawdź, czy kolumny nie zostały przesunięte. Kodu z tego wiersza nie wydrukowano.",
+		Details: map[string]string{
+			"":     "Kolumna {column} ma {n} znaków, a odcinek mieści najwyżej {max}.",
+			"text": "Kolumna {column} zawiera znaki sterujące, których nie da się wydrukować.",
+		},
+		Example: Args{"column": Quoted("kod_qr"), "n": 10240, "max": 213},
+	},
 	"CODES_STALE": {
 		Title:  "Kod dotyczy wcześniejszego, unieważnionego wydania mLegitymacji.",
 		Action: "Nie drukuj go. Wydrukuj kody wygenerowane po wysłaniu ostatniej paczki.",
