@@ -21,14 +21,16 @@ const (
 	DirMode  os.FileMode = 0o700
 )
 
-// MkdirAll creates dir and its parents with DirMode. An existing folder's
-// mode is tightened to DirMode.
+// MkdirAll creates dir and its missing parents with DirMode. An existing
+// folder is left exactly as it is: writing into /tmp or a shared folder
+// must never lock other users out of it. Only folders mlegit creates get
+// DirMode.
 func MkdirAll(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
 	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return fmt.Errorf("creating folder %s: %w", dir, err)
-	}
-	if err := os.Chmod(dir, DirMode); err != nil {
-		return fmt.Errorf("restricting folder %s: %w", dir, err)
 	}
 	return nil
 }

@@ -83,3 +83,30 @@ func TestCreateRemovesLeftoversOfKilledWrites(t *testing.T) {
 		t.Errorf("another file's temp was removed: %v", err)
 	}
 }
+
+// Writing into a folder that exists (a shared folder, /tmp) leaves its
+// mode alone; only the folders created on the way get DirMode.
+func TestExistingFolderKeepsItsMode(t *testing.T) {
+	shared := filepath.Join(t.TempDir(), "wspolny")
+	if err := os.Mkdir(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(shared)
+	if err := WriteFile(filepath.Join(shared, "kody.csv"), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(shared, "nowy", "plik"), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(shared)
+	if after.Mode().Perm() != before.Mode().Perm() {
+		t.Errorf("existing folder changed from %v to %v", before.Mode().Perm(), after.Mode().Perm())
+	}
+	created, _ := os.Stat(filepath.Join(shared, "nowy"))
+	if created.Mode().Perm() != DirMode {
+		t.Errorf("created folder mode %v, want %v", created.Mode().Perm(), DirMode)
+	}
+}
