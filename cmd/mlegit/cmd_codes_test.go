@@ -29,7 +29,16 @@ func TestPortalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codesFile := filepath.Join(t.TempDir(), "kody.csv")
+	shared := t.TempDir() // a folder others use, like /tmp
+	if err := os.Chmod(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	codesFile := filepath.Join(shared, "kody.csv")
+	defer func() {
+		if fi, err := os.Stat(shared); err != nil || fi.Mode().Perm() != 0o755 {
+			t.Errorf("portal-sim --out changed the existing folder: %v %v", fi.Mode().Perm(), err)
+		}
+	}()
 
 	steps := []struct {
 		name string
