@@ -21,6 +21,7 @@ import (
 	"github.com/mlegit/mlegit/rules"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Nightly makes a run incremental through the school's state store: a
@@ -253,8 +254,11 @@ func (n *Nightly) housekeep(ctx context.Context, asOf time.Time) ([]report.Warni
 	for _, d := range due {
 		masked := pesel.Masked(d.PESEL)
 		if !d.Overdue {
-			warns = append(warns, report.Warning{File: "state", Message: fmt.Sprintf("%s: %s due %s (%d days left)",
-				masked, d.Kind, d.Due.Format(time.DateOnly), d.DaysLeft)})
+			w := report.NewWarning(report.WarnDeadlineNear, fmt.Sprintf("%s: %s due %s (%d days left)",
+				masked, d.Kind, d.Due.Format(time.DateOnly), d.DaysLeft), "",
+				texts.Args{"deadline": texts.Capital(texts.Deadline(string(d.Kind))), "due": d.Due, "days_left": d.DaysLeft})
+			w.File, w.PESEL = "state", masked
+			warns = append(warns, w)
 			continue
 		}
 		switch d.Kind {
@@ -273,8 +277,10 @@ func (n *Nightly) housekeep(ctx context.Context, asOf time.Time) ([]report.Warni
 				return nil, err
 			}
 		case state.CodesDue:
-			warns = append(warns, report.Warning{File: "state", Message: fmt.Sprintf("%s: codes overdue since %s",
-				masked, d.Due.Format(time.DateOnly))})
+			w := report.NewWarning(report.WarnCodesOverdue, fmt.Sprintf("%s: codes overdue since %s",
+				masked, d.Due.Format(time.DateOnly)), "", texts.Args{"due": d.Due})
+			w.File, w.PESEL = "state", masked
+			warns = append(warns, w)
 		}
 	}
 	return warns, moves.flush()

@@ -12,6 +12,7 @@ import (
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/student"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Crash points of run, in the order a run reaches them; docs/crash-points.md
@@ -122,8 +123,11 @@ func (n *Nightly) reconcilePackages(ctx context.Context, cfg Config, accepted []
 		}
 		rows, err := export.ReadManifest(f)
 		if err != nil {
-			warns = append(warns, report.Warning{File: name, Message: fmt.Sprintf(
-				"Pliku %s w folderze package/ nie da się odczytać jako paczki i nie ma go w bazie stanu; pozostawiono go bez zmian.", name)})
+			w := report.NewWarning(report.WarnPackageUnreadable, fmt.Sprintf(
+				"package/%s cannot be read as a package and is not in the state store; left as it is", name), "",
+				texts.Args{"file": texts.Quoted(name)})
+			w.File = name
+			warns = append(warns, w)
 			continue
 		}
 		ps := make([]string, len(rows))
@@ -177,10 +181,12 @@ func (n *Nightly) reconcilePackages(ctx context.Context, cfg Config, accepted []
 			cfg.Log.Info("rebuilt a waiting upload package whose file was missing", "package", p.Name)
 			continue
 		}
-		warns = append(warns, report.Warning{File: p.Name, Message: fmt.Sprintf(
-			"Paczki %s (utworzonej %s, uczniów: %d) nie ma w folderze package/ i nie da się jej odtworzyć, a portal nie potwierdził jej odbioru. "+
-				"Jeśli została wysłana, potwierdź to poleceniem: mlegit package uploaded %s; jeśli nie — zgłoś to administratorowi, uczniowie z tej paczki czekają na kody.",
-			p.Name, polishDate(p.Created), p.Students, p.Name)})
+		w := report.NewWarning(report.WarnPackageLost, fmt.Sprintf(
+			"package %s (created %s, %d students) is missing from package/, cannot be rebuilt and was not confirmed uploaded; if it was sent: mlegit package uploaded %s",
+			p.Name, p.Created.Format(time.DateOnly), p.Students, p.Name), "",
+			texts.Args{"package": texts.Quoted(p.Name), "created": p.Created, "students": p.Students})
+		w.File = p.Name
+		warns = append(warns, w)
 	}
 	return warns, recorded, nil
 }
@@ -264,10 +270,12 @@ func (n *Nightly) summarizePackages(ctx context.Context, cfg Config, sum *report
 			sum.Package, sum.Sent = p.Name, p.Students
 		}
 		if age > due {
-			warns = append(warns, report.Warning{File: p.Name, Message: fmt.Sprintf(
-				"Paczka %s (utworzona %s, uczniów: %d) czeka na wysłanie do portalu od %d dni — dłużej niż %d dni, w których kody mają zostać wygenerowane. "+
-					"Wyślij ją na portal; po wysłaniu potwierdź to poleceniem: mlegit package uploaded %s",
-				p.Name, polishDate(p.Created), p.Students, age, due, p.Name)})
+			w := report.NewWarning(report.WarnPackageNotSent, fmt.Sprintf(
+				"package %s (created %s, %d students) has waited %d days for upload, over the %d days for codes; after sending: mlegit package uploaded %s",
+				p.Name, p.Created.Format(time.DateOnly), p.Students, age, due, p.Name), "",
+				texts.Args{"package": texts.Quoted(p.Name), "created": p.Created, "students": p.Students, "days": age, "due_days": due})
+			w.File = p.Name
+			warns = append(warns, w)
 		}
 	}
 	return warns, nil

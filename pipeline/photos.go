@@ -75,8 +75,10 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 		case e.Type().IsRegular():
 			files = append(files, e.Name())
 		case e.IsDir() && !strings.HasPrefix(e.Name(), "."):
-			rep.Warnings = append(rep.Warnings, report.Warning{File: e.Name() + "/",
-				Message: "photos in subfolders are not read; move them into the photos folder"})
+			w := report.NewWarning(report.WarnPhotoSubfolder, "photos in subfolders are not read; move them into the photos folder",
+				"", texts.Args{"folder": texts.Quoted(e.Name())})
+			w.File = e.Name() + "/"
+			rep.Warnings = append(rep.Warnings, w)
 		}
 	}
 	sort.Strings(files)

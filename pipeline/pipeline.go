@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mlegit/mlegit/failpoint"
+	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
@@ -203,8 +204,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		// be taken for departed on such a night.
 		complete := res.FilesFailed == 0
 		if !complete {
-			res.Summary.Warnings = append(res.Summary.Warnings, report.Warning{File: "state",
-				Message: "a roster file could not be read: no student is treated as having left tonight"})
+			var failed []texts.Quoted
+			for _, f := range res.Summary.Files {
+				if f.Error != "" {
+					failed = append(failed, texts.Quoted(f.File))
+				}
+			}
+			w := report.NewWarning(report.WarnRosterIncomplete,
+				"a roster file could not be read: no student is treated as having left tonight", "", texts.Args{"files": failed})
+			w.File = "state"
+			res.Summary.Warnings = append(res.Summary.Warnings, w)
 		}
 		nt, c, err := n.settle(ctx, res.verdicts, cfg.Photos != nil, complete)
 		if err != nil {
@@ -251,8 +260,13 @@ func collect(in <-chan *Verdict, res *Result) {
 		res.verdicts = append(res.verdicts, v)
 		res.Summary.Students++
 		for _, n := range v.Record.Notes {
-			res.Summary.Warnings = append(res.Summary.Warnings,
-				report.Warning{File: v.Record.File, Row: v.Record.Row, Message: n})
+			w := report.Warning{Message: n}
+			if n == roster.NotePESELPadded {
+				w = report.NewWarning(report.WarnPESELRepaired, n, "", nil)
+				w.PESEL = pesel.Masked(v.Record.PESEL)
+			}
+			w.File, w.Row = v.Record.File, v.Record.Row
+			res.Summary.Warnings = append(res.Summary.Warnings, w)
 		}
 		if v.Accepted() {
 			res.Summary.Accepted++

@@ -48,13 +48,16 @@ type Warning struct {
 
 // Warning codes (entries of the texts catalogue).
 const (
-	WarnPESELRepaired    = "PESEL_REPAIRED"
-	WarnPhotoUnmatched   = "PHOTO_UNMATCHED"
-	WarnPhotoSubfolder   = "PHOTO_SUBFOLDER"
-	WarnRosterIncomplete = "ROSTER_INCOMPLETE"
-	WarnRosterNoClass    = "ROSTER_NO_CLASS"
-	WarnDeadlineNear     = "DEADLINE_NEAR"
-	WarnCodesOverdue     = "CODES_OVERDUE"
+	WarnPESELRepaired     = "PESEL_REPAIRED"
+	WarnPhotoUnmatched    = "PHOTO_UNMATCHED"
+	WarnPhotoSubfolder    = "PHOTO_SUBFOLDER"
+	WarnRosterIncomplete  = "ROSTER_INCOMPLETE"
+	WarnRosterNoClass     = "ROSTER_NO_CLASS"
+	WarnDeadlineNear      = "DEADLINE_NEAR"
+	WarnCodesOverdue      = "CODES_OVERDUE"
+	WarnPackageUnreadable = "PACKAGE_UNREADABLE"
+	WarnPackageLost       = "PACKAGE_LOST"
+	WarnPackageNotSent    = "PACKAGE_NOT_SENT"
 )
 
 // NewWarning builds a warning of a catalogue code: the English message

@@ -57,7 +57,7 @@ func TestReadODSLayout(t *testing.T) {
 	p := writeTemp(t, "lista.ods", odsFile(t, content))
 	got, info := readWithInfo(t, p)
 	want := []Record{
-		{File: "lista.ods", Row: 6, Surname: "Nowak  Kowalska", FirstName: "Ewa", PESEL: "02270803624", CardNumber: "1/2024", BirthDate: "2002-07-08", Class: "3a", Notes: []string{notePESELPadded}},
+		{File: "lista.ods", Row: 6, Surname: "Nowak  Kowalska", FirstName: "Ewa", PESEL: "02270803624", CardNumber: "1/2024", BirthDate: "2002-07-08", Class: "3a", Notes: []string{NotePESELPadded}},
 		{File: "lista.ods", Row: 7, Surname: "Zięba", FirstName: "Jan", PESEL: "11210110089", CardNumber: "=A1", Class: "4b"},
 		{File: "lista.ods", Row: 8, Surname: "Zięba", FirstName: "Jan", PESEL: "11210110089", CardNumber: "=A1", Class: "4b"},
 		{File: "lista.ods", Row: 9, Surname: "Jan\nPaweł", FirstName: "X"},

@@ -18,8 +18,9 @@ import (
 // then rejects it as PESEL_LENGTH rather than guessing digits).
 const minNumericPESEL = 9
 
-// notePESELPadded is the Record note for a PESEL repaired from a number.
-const notePESELPadded = "PESEL stored as a number; leading zero restored"
+// NotePESELPadded is the Record note for a PESEL repaired from a number
+// (the pipeline turns it into the PESEL_REPAIRED warning).
+const NotePESELPadded = "PESEL stored as a number; leading zero restored"
 
 // dateFields hold dates; a number in them is a spreadsheet date serial.
 var dateFields = map[Field]bool{FieldBirthDate: true, FieldCardIssued: true, FieldCardValid: true}
@@ -206,7 +207,7 @@ func numberText(f Field, n float64) (text, note string) {
 	}
 	s := strconv.FormatInt(int64(n), 10)
 	if f == FieldPESEL && n >= 0 && len(s) >= minNumericPESEL && len(s) < 11 {
-		return strings.Repeat("0", 11-len(s)) + s, notePESELPadded
+		return strings.Repeat("0", 11-len(s)) + s, NotePESELPadded
 	}
 	return s, ""
 }

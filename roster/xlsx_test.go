@@ -47,7 +47,7 @@ func TestReadXLSXCells(t *testing.T) {
 	})
 	want := []Record{
 		{Row: 4, Surname: "Żółć", FirstName: "Łukasz", PESEL: "02270803628", CardNumber: "1000", BirthDate: "2002-07-08",
-			CardIssued: "01.09.2024", Notes: []string{notePESELPadded}},
+			CardIssued: "01.09.2024", Notes: []string{NotePESELPadded}},
 		{Row: 5, Surname: "Jaźń", FirstName: "Gęślą", PESEL: "11210100000", CardNumber: "12/2024", BirthDate: "2011-02-03", CardIssued: "2024-09-02"},
 		{Row: 6, Surname: "Nowak", FirstName: "Ewa", PESEL: `=CONCATENATE("0227","0803628")`, CardNumber: "7", BirthDate: "2010"},
 		{Row: 8, Surname: "Zięba", FirstName: "Olga", PESEL: "02270803628", CardNumber: "123456789012"},

@@ -415,9 +415,8 @@ var catalogue = map[string]Entry{
 		Title:   "PESEL zapisany w arkuszu jako liczba — program dopisał zero z początku numeru.",
 		Action:  "Sprawdź numer z dokumentem ucznia i sformatuj kolumnę PESEL w arkuszu jako tekst.",
 		Details: map[string]string{
-			"": "Arkusz podał {digits} cyfr; numer uzupełniono zerami do 11 cyfr.",
+			"": "Numer odczytany z komórki liczbowej uzupełniono zerami z przodu do 11 cyfr.",
 		},
-		Example: Args{"digits": 10},
 	},
 	"PHOTO_UNMATCHED": {
 		Warning: true,
@@ -463,6 +462,33 @@ var catalogue = map[string]Entry{
 			"": "{deadline}: termin {due}, zostało dni: {days_left}.",
 		},
 		Example: Args{"deadline": "Aktywacja kodu", "due": exampleDate, "days_left": 3},
+	},
+	"PACKAGE_UNREADABLE": {
+		Warning: true,
+		Title:   "W folderze z paczkami jest plik, którego nie da się odczytać jako paczki.",
+		Action:  "Program zostawił go bez zmian. Jeśli to nie jest paczka dla portalu, przenieś go w inne miejsce.",
+		Details: map[string]string{
+			"": "Plik {file} w folderze paczek („package”).",
+		},
+		Example: Args{"file": Quoted("mlegitymacja-sp7-20260915.zip")},
+	},
+	"PACKAGE_LOST": {
+		Warning: true,
+		Title:   "Paczki dla portalu nie ma w folderze i nie da się jej odtworzyć, a portal nie potwierdził jej odbioru.",
+		Action:  "Jeśli paczka została wysłana, potwierdź to poleceniem „mlegit package uploaded” z nazwą paczki. Jeśli nie, zgłoś to administratorowi: uczniowie z tej paczki czekają na kody.",
+		Details: map[string]string{
+			"": "Paczka {package} z dnia {created}, uczniów: {students}.",
+		},
+		Example: Args{"package": Quoted("mlegitymacja-sp7-20260915.zip"), "created": exampleDate, "students": 28},
+	},
+	"PACKAGE_NOT_SENT": {
+		Warning: true,
+		Title:   "Paczka czeka na wysłanie do portalu dłużej, niż szkoła ma na wygenerowanie kodów.",
+		Action:  "Wyślij paczkę na portal, a po wysłaniu potwierdź to poleceniem „mlegit package uploaded” z nazwą paczki.",
+		Details: map[string]string{
+			"": "Paczka {package} z dnia {created}, uczniów: {students}, czeka od {days} dni (termin: {due_days} dni).",
+		},
+		Example: Args{"package": Quoted("mlegitymacja-sp7-20260915.zip"), "created": exampleDate, "students": 28, "days": 16, "due_days": 14},
 	},
 	"CODES_OVERDUE": {
 		Warning: true,

@@ -155,3 +155,12 @@ func TestVocabulary(t *testing.T) {
 		t.Error("deadline or reason words missing")
 	}
 }
+
+func TestLintSkipsQuotedValues(t *testing.T) {
+	if bad := Lint("Plik „photo of the student.jpg” jest pusty."); len(bad) > 0 {
+		t.Errorf("quoted file name linted: %q", bad)
+	}
+	if bad := Lint("Plik „a.jpg” is empty."); len(bad) == 0 {
+		t.Error("English outside the quotes not found")
+	}
+}

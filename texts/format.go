@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Args are the values of a detail template, by the name used in braces.
@@ -159,4 +161,13 @@ func Names(template string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Capital returns s with its first letter upper-cased, for a vocabulary
+// word that starts a sentence ("aktywacja kodu" → "Aktywacja kodu").
+func Capital(s string) string {
+	for i, r := range s {
+		return string(unicode.ToUpper(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
 }

@@ -26,6 +26,8 @@ var (
 	isoDateRe = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	// rawRe: fragments of library and Go error text.
 	rawRe = regexp.MustCompile(`(?i)(%!|\bEOF\b|no such file|permission denied|bare "|Huffman|invalid JPEG|jpeg:|png:|strconv\.|parsing time|\bunexpected\b|\berr(or)?:|<nil>|0x[0-9a-f]{2,}|\bx509\b|\bzip:)`)
+	// quotedRe: a value quoted the Polish way.
+	quotedRe = regexp.MustCompile(`„[^”]*”`)
 	// wordRe: one word, letters, digits and '_'.
 	wordRe = regexp.MustCompile(`[\p{L}\p{N}_]+`)
 )
@@ -35,7 +37,11 @@ var (
 // it stands in s. Reason codes (PHOTO_MISSING, shown in their own column)
 // and file names are fine: pass only the text meant to be Polish, or strip
 // them first with StripCodes.
+//
+// Text in Polish quotation marks („…”) is a value quoted as it stands (a
+// file name, a command, a cell's content) and is not checked.
 func Lint(s string) []string {
+	s = quotedRe.ReplaceAllString(s, "„”")
 	var out []string
 	out = append(out, englishRe.FindAllString(s, -1)...)
 	out = append(out, isoDateRe.FindAllString(s, -1)...)

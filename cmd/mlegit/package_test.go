@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlegit/mlegit/report"
 )
 
 // waitingNames lists the summary's waiting packages as name:students.
@@ -46,14 +48,14 @@ func TestPackageWaitsUntilUploaded(t *testing.T) {
 		t.Errorf("day 14: package %q, waiting %+v", s.Package, s.WaitingPackages)
 	}
 	for _, w := range s.Warnings {
-		if strings.Contains(w.Message, "czeka na wysłanie") {
+		if w.Code == report.WarnPackageNotSent {
 			t.Errorf("warned on day 14: %s", w.Message)
 		}
 	}
 	nightly(t, roster, photos, out, "2026-09-30")
 	warned := false
 	for _, w := range readSummary(t, out).Warnings {
-		warned = warned || (w.File == first && strings.Contains(w.Message, "czeka na wysłanie do portalu od 15 dni"))
+		warned = warned || (w.File == first && w.Code == report.WarnPackageNotSent && strings.Contains(w.Szczegoly, "czeka od 15 dni"))
 	}
 	if !warned {
 		t.Errorf("no Polish warning for a package waiting 15 days: %+v", readSummary(t, out).Warnings)
