@@ -14,15 +14,20 @@
 // masked PESEL, card number, code generated, valid until, picked up when and
 // by whom, and a status judged on an as-of date:
 //
-//	unieważniony      the code was invalidated (Sources.Invalidated)
-//	aktywny           the student activated the card (Sources.Activated)
-//	wygasły           not activated and valid until is before the as-of date
-//	odebrano          the slip was picked up, the code is still valid
-//	oczekuje odbioru  none of the above
+//	unieważniona  the code was invalidated (Sources.Invalidated)
+//	aktywowana    the student activated the card (Sources.Activated)
+//	wygasła       not activated and valid until is before the as-of date
+//	odebrana      the slip was picked up, the code is still valid
+//	do odbioru    none of the above
+//
+// The words are the one vocabulary of package texts (the state of the
+// mLegitymacja, as everywhere else), and so are the column headers
+// ("Oddział", "Data wygenerowania kodu", "Kod ważny do", "Data odbioru",
+// "Osoba odbierająca", "Stan mLegitymacji").
 //
 // Activation and invalidation come from the state store. A card issued
 // again (mlegit reissue, a name change) has a row per earlier issue that
 // was picked up, after the current one, with its own pickup, the status
-// unieważniony and "wydanie N, zastąpione nowym" in Uwagi. No activation code is ever written to the register. Spreadsheet cells that
+// unieważniona and "wydanie N, zastąpione nowym" in Uwagi. No activation code is ever written to the register. Spreadsheet cells that
 // would read as formulas are neutralised (package formula).
 package register

@@ -11,7 +11,7 @@ import (
 )
 
 // widths of the PDF columns in mm, summing to A4 landscape less margins.
-var widths = []float64{8, 30, 28, 11, 22, 24, 25, 19, 19, 36, 27, 28}
+var widths = []float64{8, 30, 28, 13, 22, 24, 25, 19, 19, 34, 27, 28}
 
 const (
 	pdfMargin = 10.0
@@ -36,12 +36,30 @@ func WritePDF(w io.Writer, school string, rows []Row, asOf time.Time) error {
 		pdf.SetFont(font, "", 8)
 		pdf.CellFormat(0, 5, "Stan na "+slips.FormatDate(asOf)+". Rejestr nie zawiera kodów aktywacyjnych.", "", 1, "L", false, 0, "")
 		pdf.Ln(2)
-		pdf.SetFont(font, "B", 7.5)
+		pdf.SetFont(font, "B", 7)
 		pdf.SetFillColor(225, 225, 225)
+		pdf.SetDrawColor(0, 0, 0)
+		// Headers say what they hold ("Data wygenerowania kodu"), so they
+		// wrap inside their cells.
+		heads := make([][]string, len(columns))
+		n := 1
 		for i, h := range columns {
-			pdf.CellFormat(widths[i], rowH+1, h, "1", 0, "C", true, 0, "")
+			heads[i] = pdf.SplitText(h, widths[i]-1.5)
+			n = max(n, len(heads[i]))
 		}
-		pdf.Ln(-1)
+		const lineH = 2.9
+		hh := float64(n)*lineH + 1.6
+		x, y := pdf.GetX(), pdf.GetY()
+		for i, lines := range heads {
+			pdf.Rect(x, y, widths[i], hh, "FD")
+			ly := y + (hh-float64(len(lines))*lineH)/2 + lineH*0.78
+			for _, l := range lines {
+				pdf.Text(x+(widths[i]-pdf.GetStringWidth(l))/2, ly, l)
+				ly += lineH
+			}
+			x += widths[i]
+		}
+		pdf.SetXY(pdfMargin, y+hh)
 	})
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-pdfMargin - 3)

@@ -14,6 +14,7 @@ import (
 	"github.com/mlegit/mlegit/safefile"
 	"github.com/mlegit/mlegit/slips"
 	"github.com/mlegit/mlegit/state"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Status is where a student's code stands on the as-of date; the values are
@@ -22,11 +23,11 @@ type Status string
 
 // The statuses, in order of precedence (see the package documentation).
 const (
-	Invalidated Status = "unieważniony"
-	Active      Status = "aktywny"
-	Expired     Status = "wygasły"
-	PickedUp    Status = "odebrano"
-	Pending     Status = "oczekuje odbioru"
+	Invalidated Status = texts.StatusInvalidated
+	Active      Status = texts.StatusActivated
+	Expired     Status = texts.StatusExpired
+	PickedUp    Status = texts.StatusPickedUp
+	Pending     Status = texts.StatusPending
 )
 
 // Statuses lists every status in the order the register's summary shows them.
@@ -69,7 +70,7 @@ type Row struct {
 // Build joins the sources into one row per codes entry (the card's
 // current issue), sorted by class then surname (slips.Sort), with each
 // status judged on asOf. An earlier issue that was picked up follows its
-// student's row, with its own pickup and the status unieważniony.
+// student's row, with its own pickup and the status unieważniona.
 func Build(src Sources, asOf time.Time) []Row {
 	entries := append([]codes.Entry(nil), src.Store.Entries...)
 	slips.Sort(entries)
@@ -189,8 +190,8 @@ func Write(ctx context.Context, outDir string, src Sources, asOf time.Time) (Wri
 
 // columns are the register's column headings, shared by XLSX and PDF.
 var columns = []string{
-	"Lp.", "Nazwisko", "Imiona", "Klasa", "PESEL", "Nr legitymacji",
-	"Kod wygenerowano", "Ważny do", "Odebrano", "Odebrał(a)", "Status", "Uwagi",
+	"Lp.", texts.ColSurname, texts.ColFirstNames, texts.ColClass, texts.ColPESEL, texts.ColCardNumber,
+	texts.ColGenerated, texts.ColValidUntil, texts.ColPickedUpAt, texts.ColPickedUpBy, texts.ColState, "Uwagi",
 }
 
 // cells returns row i's texts in column order (dates as DD.MM.RRRR).

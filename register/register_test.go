@@ -188,10 +188,10 @@ func TestWrite(t *testing.T) {
 			{"Żaneta", 7, "30.09.2026"},
 			{"Żaneta", 8, "16.09.2026"},
 			{"Żaneta", 9, "'@Anna Łęcka"},
-			{"Żaneta", 10, "odebrano"},
+			{"Żaneta", 10, "odebrana"},
 			{"Jan", 1, "'=Nowak"},
-			{"Jan", 10, "oczekuje odbioru"},
-			{"Ewa", 10, "wygasły"},
+			{"Jan", 10, "do odbioru"},
+			{"Ewa", 10, "wygasła"},
 		} {
 			if r := byName[tc.name]; len(r) <= tc.col || r[tc.col] != tc.want {
 				t.Errorf("%s column %q: got row %q, want %q", tc.name, columns[tc.col], r, tc.want)
@@ -206,7 +206,7 @@ func TestWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Rejestr kodów mLegitymacji", "Łęcka-Źdźbło", pesel.Masked(p[0]), "odebrano", "wygasły", "oczekuje odbioru", "strona 1 z 1", "Razem: 3"} {
+		for _, want := range []string{"Rejestr kodów mLegitymacji", "Łęcka-Źdźbło", pesel.Masked(p[0]), "odebrana", "wygasła", "do odbioru", "Data odbioru", "Osoba odbierająca", "strona 1 z 1", "Razem: 3"} {
 			if !strings.Contains(string(text), want) {
 				t.Errorf("register PDF lacks %q", want)
 			}

@@ -12,16 +12,20 @@
 //
 // # States
 //
-//	new            nowy            on the roster, not yet validated
-//	validated      zweryfikowany   row and photo accepted
-//	packaged       w paczce        sent to the portal in an upload package
-//	codes_received kody otrzymane  the portal returned a QR and activation code
-//	slip_printed   wydruk gotowy   the pickup slip was printed
-//	picked_up      odebrano        the slip was handed over
-//	activated      aktywowano      the student activated the card in the app
-//	expired        wygasło         the code was not activated in time
-//	invalidated    unieważniono    withdrawn: left the school, name changed,
-//	                               card no longer valid, ...
+// The Polish labels come from package texts (texts.State), the one
+// vocabulary of the secretariat's documents: what happened to the
+// student's mLegitymacja.
+//
+//	new            nowa                on the roster, not yet validated
+//	validated      zweryfikowana       row and photo accepted
+//	packaged       wysłana do portalu  sent to the portal in an upload package
+//	codes_received wygenerowana        the portal returned a QR and activation code
+//	slip_printed   wydrukowana         the pickup slip was printed
+//	picked_up      odebrana            the slip was handed over
+//	activated      aktywowana          the student activated the card in the app
+//	expired        wygasła             the code was not activated in time
+//	invalidated    unieważniona        withdrawn: left the school, name changed,
+//	                                   card no longer valid, ...
 //
 // # Transitions
 //

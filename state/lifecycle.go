@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // State is where a student stands in the mLegitymacja lifecycle. The zero
@@ -29,17 +30,17 @@ const (
 	Invalidated
 )
 
-var stateNames = [...]struct{ name, polish string }{
-	{"none", "brak"},
-	New:           {"new", "nowy"},
-	Validated:     {"validated", "zweryfikowany"},
-	Packaged:      {"packaged", "w paczce"},
-	CodesReceived: {"codes_received", "kody otrzymane"},
-	SlipPrinted:   {"slip_printed", "wydruk gotowy"},
-	PickedUp:      {"picked_up", "odebrano"},
-	Activated:     {"activated", "aktywowano"},
-	Expired:       {"expired", "wygasło"},
-	Invalidated:   {"invalidated", "unieważniono"},
+var stateNames = [...]string{
+	"none",
+	New:           "new",
+	Validated:     "validated",
+	Packaged:      "packaged",
+	CodesReceived: "codes_received",
+	SlipPrinted:   "slip_printed",
+	PickedUp:      "picked_up",
+	Activated:     "activated",
+	Expired:       "expired",
+	Invalidated:   "invalidated",
 }
 
 // States lists every state in lifecycle order.
@@ -51,23 +52,19 @@ func States() []State {
 // State is "none".
 func (s State) String() string {
 	if int(s) < len(stateNames) {
-		return stateNames[s].name
+		return stateNames[s]
 	}
 	return fmt.Sprintf("state(%d)", uint8(s))
 }
 
-// Polish returns the label shown to the secretariat, e.g. "kody otrzymane".
-func (s State) Polish() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s].polish
-	}
-	return s.String()
-}
+// Polish returns the label shown to the secretariat, from the one
+// vocabulary in package texts, e.g. "aktywowana".
+func (s State) Polish() string { return texts.State(s.String()) }
 
 // ParseState returns the State named name (as String gives it).
 func ParseState(name string) (State, error) {
 	for i, n := range stateNames {
-		if n.name == name {
+		if n == name {
 			return State(i), nil
 		}
 	}

@@ -165,15 +165,15 @@ func TestReissueClearsTheOldCard(t *testing.T) {
 
 func TestStateNames(t *testing.T) {
 	want := map[State][2]string{
-		New:           {"new", "nowy"},
-		Validated:     {"validated", "zweryfikowany"},
-		Packaged:      {"packaged", "w paczce"},
-		CodesReceived: {"codes_received", "kody otrzymane"},
-		SlipPrinted:   {"slip_printed", "wydruk gotowy"},
-		PickedUp:      {"picked_up", "odebrano"},
-		Activated:     {"activated", "aktywowano"},
-		Expired:       {"expired", "wygasło"},
-		Invalidated:   {"invalidated", "unieważniono"},
+		New:           {"new", "nowa"},
+		Validated:     {"validated", "zweryfikowana"},
+		Packaged:      {"packaged", "wysłana do portalu"},
+		CodesReceived: {"codes_received", "wygenerowana"},
+		SlipPrinted:   {"slip_printed", "wydrukowana"},
+		PickedUp:      {"picked_up", "odebrana"},
+		Activated:     {"activated", "aktywowana"},
+		Expired:       {"expired", "wygasła"},
+		Invalidated:   {"invalidated", "unieważniona"},
 	}
 	if len(States()) != len(want) {
 		t.Fatalf("States() has %d, want %d", len(States()), len(want))

@@ -5,6 +5,7 @@ package texts
 // "mLegitymacja" ("mLegitymacja aktywowana"). Keys are the names the state
 // store writes (state.State.String()).
 var states = map[string]string{
+	"none":           "brak",
 	"new":            "nowa",
 	"validated":      "zweryfikowana",
 	"packaged":       "wysłana do portalu",

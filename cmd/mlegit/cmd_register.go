@@ -21,8 +21,8 @@ const registerLong = `Write the register of codes for the secretariat:
 It joins the codes store (OUT/codes/codes.json, or --codes FILE) with the
 pickups mlegit pickup recorded in the state store, one per issue of the card: name, class, masked PESEL, card number,
 code generated, valid until, picked up when and by whom, and the status on
---as-of (default today): oczekuje odbioru, odebrano, wygasły (valid until
-passed, not activated), aktywny, unieważniony. Activation codes are never
+--as-of (default today): do odbioru, odebrana, wygasła (valid until
+passed, not activated), aktywowana, unieważniona. Activation codes are never
 written to the register.
 
 Exit codes: 0 written, 2 usage/config error, 1 fatal.`
