@@ -66,5 +66,5 @@ func Example() {
 	fmt.Println(len(plan.New), "new;", counts.ByState[state.Packaged], state.Packaged.Polish())
 	// Output:
 	// 0521*****16 codes_due -1 true
-	// 1 new; 1 w paczce
+	// 1 new; 1 wysłana do portalu
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/state"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // FileName is the secretariat's workbook, written into the output folder.
@@ -41,8 +42,11 @@ const FileName = "status.xlsx"
 
 // Report is the status of one school on one date.
 type Report struct {
-	School string    // the store's school identifier
-	AsOf   time.Time // the date deadlines are judged on
+	School string // the store's school identifier
+	// SchoolName is the school's full name (config school_name), shown to
+	// the secretariat instead of the identifier when set.
+	SchoolName string
+	AsOf       time.Time // the date deadlines are judged on
 	// States are the count columns: every lifecycle state, in order.
 	States []state.State
 	// Classes hold the counts per class, ordered by class (1a, 2a, ...,
@@ -92,21 +96,10 @@ type Deadline struct {
 	Overdue  bool
 }
 
-// KindPolish returns the secretariat's name of a deadline kind, e.g.
-// "kody od portalu"; an unknown kind is returned as it is.
-func KindPolish(k state.DeadlineKind) string {
-	switch k {
-	case state.CodesDue:
-		return "kody od portalu"
-	case state.Activation:
-		return "aktywacja kodu"
-	case state.CardValidity:
-		return "ważność legitymacji"
-	case state.PhotoPurge:
-		return "usunięcie zdjęcia"
-	}
-	return string(k)
-}
+// KindPolish returns the secretariat's name of a deadline kind, from the
+// vocabulary of package texts, e.g. "kody z portalu"; an unknown kind is
+// returned as it is.
+func KindPolish(k state.DeadlineKind) string { return texts.Deadline(string(k)) }
 
 // Build gathers the status of the school whose store is given, judged on
 // asOf with the limits dl (zero fields take state.DefaultDeadlines), and

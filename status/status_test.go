@@ -153,7 +153,7 @@ func TestWriteTable(t *testing.T) {
 	if m := fullPESEL.FindString(out); m != "" {
 		t.Errorf("full PESEL %s printed:\n%s", m, out)
 	}
-	for _, want := range []string{"packaged", "w paczce", "unieważniono", "Łęcka Żaneta", "codes_due", "near",
+	for _, want := range []string{"packaged", "wysłana do portalu", "unieważniona", "Łęcka Żaneta", "codes_due", "near",
 		"CARD_MISSING", "u.csv:7", "Total", "mlegitymacja-sp1-20260915.zip"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
@@ -203,14 +203,14 @@ func TestWriteXLSX(t *testing.T) {
 		}
 	}
 	sum := all[SheetSummary]
-	if !slices.Contains(sum[0], "unieważniono") || !slices.Contains(sum[0], "w paczce") || sum[0][len(sum[0])-1] != "Razem" {
+	if !slices.Contains(sum[0], "unieważniona") || !slices.Contains(sum[0], "wysłana do portalu") || sum[0][len(sum[0])-1] != "Razem" {
 		t.Errorf("summary header %q", sum[0])
 	}
 	if sum[1][0] != "1b" || sum[4][0] != "Razem" || sum[4][len(sum[4])-1] != "5" {
 		t.Errorf("summary rows %q", sum[1:5])
 	}
 	dl := all[SheetDeadlines]
-	if len(dl) != 4 || dl[1][4] != "kody od portalu" || dl[1][5] != "29.09.2026" || dl[1][6] != "-1" || dl[1][7] != "tak" {
+	if len(dl) != 4 || dl[1][4] != "kody z portalu" || dl[1][5] != "29.09.2026" || dl[1][6] != "-1" || dl[1][7] != "tak" {
 		t.Errorf("deadlines %q", dl)
 	}
 	// Dates are date cells (a serial number shown DD.MM.RRRR), so the
@@ -232,6 +232,14 @@ func TestWriteXLSX(t *testing.T) {
 	if rj[1][1] != "'=HYPERLINK(\"http://example.invalid\")" || rj[1][3] != "CARD_MISSING" {
 		t.Errorf("rejections %q", rj)
 	}
+	// The rejections list says what to do and in detail (Szczegóły), and
+	// its Wiersz is a number cell.
+	if rj[0][6] != "Szczegóły" || rj[0][8] != "Wiersz" || rj[1][4] != reject.CardMissing.Title() || rj[1][5] != reject.CardMissing.Action() {
+		t.Errorf("rejections header and texts %q", rj[:2])
+	}
+	if typ, _ := f.GetCellType(SheetRejections, "I2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("Wiersz cell type %v, want a number", typ)
+	}
 	if formulas, _ := f.GetCellFormula(SheetRejections, "B2"); formulas != "" {
 		t.Errorf("B2 holds a formula %q", formulas)
 	}
@@ -239,7 +247,7 @@ func TestWriteXLSX(t *testing.T) {
 
 func TestKindPolish(t *testing.T) {
 	for k, want := range map[state.DeadlineKind]string{
-		state.CodesDue: "kody od portalu", state.Activation: "aktywacja kodu",
+		state.CodesDue: "kody z portalu", state.Activation: "aktywacja kodu",
 		state.CardValidity: "ważność legitymacji", state.PhotoPurge: "usunięcie zdjęcia", "other": "other",
 	} {
 		if got := KindPolish(k); got != want {

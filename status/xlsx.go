@@ -3,12 +3,12 @@ package status
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mlegit/mlegit/formula"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // Sheet names of status.xlsx.
@@ -31,7 +31,8 @@ var dateNumFmt = "dd.mm.yyyy"
 //     Polish state names), with totals, and the date of the status;
 //   - Terminy: near and overdue deadlines (PESEL masked, Uczeń, Oddział,
 //     Stan, Termin, Data, Pozostało dni, Po terminie tak/nie);
-//   - Odrzuceni: the open rejections of the last run;
+//   - Odrzuceni: the open rejections of the last run (Kod błędu, Powód, Co
+//     zrobić, Szczegóły, Plik, Wiersz as a number);
 //   - Paczki: the upload packages waiting to be uploaded (Paczka,
 //     Utworzona, Czeka dni, Uczniów, Po terminie tak/nie).
 //
@@ -50,7 +51,7 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	}{
 		{SheetSummary, summaryWidths(r), summaryRows(r)},
 		{SheetDeadlines, []float64{14, 28, 10, 16, 22, 12, 14, 12}, deadlineRows(r)},
-		{SheetRejections, []float64{14, 28, 10, 26, 80, 22, 8}, rejectionRows(r)},
+		{SheetRejections, []float64{14, 28, 10, 26, 50, 50, 60, 22, 8}, rejectionRows(r)},
 		{SheetPackages, []float64{44, 12, 10, 10, 12}, packageRows(r)},
 	} {
 		if err := writeSheet(f, s.name, s.widths, s.rows); err != nil {
@@ -116,11 +117,11 @@ func summaryWidths(r *Report) []float64 {
 }
 
 func summaryRows(r *Report) [][]any {
-	header := []any{"Oddział"}
+	header := []any{texts.ColClass}
 	for _, s := range r.States {
 		header = append(header, s.Polish())
 	}
-	rows := [][]any{append(header, "Razem")}
+	rows := [][]any{append(header, texts.ColTotal)}
 	line := func(name string, c ClassCounts) []any {
 		cells := []any{name}
 		for _, s := range r.States {
@@ -131,17 +132,22 @@ func summaryRows(r *Report) [][]any {
 	for _, c := range r.Classes {
 		rows = append(rows, line(classLabel(c.Class), c))
 	}
-	rows = append(rows, line("Razem", r.Total), nil,
-		[]any{"Stan na dzień", r.AsOf}, []any{"Szkoła", r.School})
+	school := r.SchoolName
+	if school == "" {
+		school = r.School
+	}
+	rows = append(rows, line(texts.ColTotal, r.Total), nil,
+		[]any{texts.ColAsOf, r.AsOf}, []any{texts.ColSchool, school})
 	return rows
 }
 
 func deadlineRows(r *Report) [][]any {
-	rows := [][]any{{"PESEL", "Uczeń", "Oddział", "Stan", "Termin", "Data", "Pozostało dni", "Po terminie"}}
+	rows := [][]any{{texts.ColPESEL, texts.ColStudent, texts.ColClass, texts.ColState, texts.ColDeadline,
+		texts.ColDue, texts.ColDaysLeft, texts.ColOverdue}}
 	for _, d := range r.Deadlines {
-		late := "nie"
+		late := texts.No
 		if d.Overdue {
-			late = "tak"
+			late = texts.Yes
 		}
 		rows = append(rows, []any{d.PESEL, d.Name, d.Class, d.State.Polish(), KindPolish(d.Kind),
 			d.Due, d.DaysLeft, late})
@@ -178,13 +184,18 @@ func packageRows(r *Report) [][]any {
 }
 
 func rejectionRows(r *Report) [][]any {
-	rows := [][]any{{"PESEL", "Uczeń", "Oddział", "Kod", "Powód", "Plik", "Wiersz"}}
+	rows := [][]any{{texts.ColPESEL, texts.ColStudent, texts.ColClass, texts.ColCode, texts.ColReason,
+		texts.ColAction, texts.ColDetail, texts.ColFile, texts.ColRow}}
 	for _, rj := range r.Rejections {
-		line := ""
+		var line any = "" // row 0: the whole file
 		if rj.Row > 0 {
-			line = strconv.Itoa(rj.Row)
+			line = rj.Row // a number cell
 		}
-		rows = append(rows, []any{rj.PESEL, rj.Name, rj.Class, string(rj.Code), rj.Message, rj.File, line})
+		reason, action := rj.Message, ""
+		if e, ok := texts.Lookup(string(rj.Code)); ok {
+			reason, action = e.Title, e.Action
+		}
+		rows = append(rows, []any{rj.PESEL, rj.Name, rj.Class, string(rj.Code), reason, action, rj.Szczegoly, rj.File, line})
 	}
 	if r.SummaryFound {
 		rows = append(rows, nil, []any{"Z przebiegu z dnia", dateCell(r.RejectionsAsOf)})

@@ -71,6 +71,7 @@ func runStatus(ctx context.Context, g *globalOptions, cmd *cobra.Command) error 
 	if err != nil {
 		return err
 	}
+	r.SchoolName = cfg.SchoolName
 	if err := status.WriteTable(g.stdout, r); err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func TestStatusAfterNightly(t *testing.T) {
 
 	t.Run("counts match the run", func(t *testing.T) {
 		stdout := mlegitStatus(t, out, "2026-09-15")
-		for _, want := range []string{"packaged", "w paczce", "Open rejections (run of 2026-09-15): " + strconv.Itoa(len(sum.Rejections))} {
+		for _, want := range []string{"packaged", "wysłana do portalu", "Open rejections (run of 2026-09-15): " + strconv.Itoa(len(sum.Rejections))} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("stdout lacks %q:\n%s", want, stdout)
 			}
@@ -84,7 +84,7 @@ func TestStatusAfterNightly(t *testing.T) {
 				t.Errorf("header %q lacks %q", header, s.Polish())
 			}
 		}
-		if !slices.Contains(header, "unieważniono") || !slices.Contains(header, "wygasło") {
+		if !slices.Contains(header, "unieważniona") || !slices.Contains(header, "wygasła") {
 			t.Errorf("header lost its diacritics: %q", header)
 		}
 		packaged := slices.Index(header, state.Packaged.Polish())
@@ -126,8 +126,8 @@ func TestStatusAfterNightly(t *testing.T) {
 		if len(terms) != sum.Accepted+1 {
 			t.Fatalf("Terminy: %d rows, want %d", len(terms), sum.Accepted+1)
 		}
-		want := []string{"kody od portalu", "29.09.2026", "1", "nie"}
-		if got := terms[1][4:]; !slices.Equal(got, want) || terms[1][3] != "w paczce" || terms[1][1] == "" {
+		want := []string{"kody z portalu", "29.09.2026", "1", "nie"}
+		if got := terms[1][4:]; !slices.Equal(got, want) || terms[1][3] != "wysłana do portalu" || terms[1][1] == "" {
 			t.Errorf("Terminy row %q, want … %q", terms[1], want)
 		}
 	})
