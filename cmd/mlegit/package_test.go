@@ -127,7 +127,7 @@ func TestPackageFileMissingIsRebuiltOrReported(t *testing.T) {
 	}
 	warned := false
 	for _, w := range readSummary(t, out).Warnings {
-		warned = warned || (w.File == filepath.Base(zip) && strings.Contains(w.Message, "nie ma w folderze package/"))
+		warned = warned || (w.File == filepath.Base(zip) && w.Code == report.WarnPackageLost && strings.Contains(w.Szczegoly, "uczniów: "))
 	}
 	if !warned {
 		t.Errorf("no Polish warning about the missing package: %+v", readSummary(t, out).Warnings)
