@@ -34,6 +34,18 @@ secretariat, in Polish (sheets Podsumowanie, Terminy, Odrzuceni, Paczki). PESELs
 are always masked. status only reads the store: it works while a nightly
 run holds the school's lock.
 
+With --json it prints, for scripts and monitoring, instead of the table
+(status.xlsx is then not written):
+
+  {"school": ID, "as_of": "YYYY-MM-DD",
+   "states": {"new": N, "validated": N, ...every state...},
+   "students": [{"pesel": masked, "class": C, "state": S, "issue": I}, ...],
+   "deadlines": [{"pesel": masked, "class": C, "state": S, "kind": K,
+                  "due": "YYYY-MM-DD", "days_left": D, "overdue": B}, ...]}
+
+Without --school the school is the one whose state is in --out; with
+several there, status names them (exit 2).
+
 Exit codes: 0 shown, 2 usage/config error (e.g. no state store for the
 school yet), 1 fatal.`
 
@@ -51,8 +63,9 @@ func newStatusCommand(g *globalOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.String("out", "out", "output folder (reads summary.json, writes status.xlsx)")
 	f.String("as-of", "", "date deadlines are judged on, YYYY-MM-DD (default today)")
-	f.String("school", "szkola", "school identifier")
+	f.String("school", "szkola", "school identifier (default: the one school whose state is in --out)")
 	f.String("state-dir", "", "folder of the per-school state stores (default OUT/state)")
+	f.Bool("json", false, "print JSON for scripts and monitoring instead of the table (no status.xlsx)")
 	return cmd
 }
 
@@ -72,6 +85,13 @@ func runStatus(ctx context.Context, g *globalOptions, cmd *cobra.Command) error 
 		return err
 	}
 	r.SchoolName = cfg.SchoolName
+	if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
+		recs, err := store.Students(ctx)
+		if err != nil {
+			return err
+		}
+		return status.WriteJSON(g.stdout, r, recs)
+	}
 	if err := status.WriteTable(g.stdout, r); err != nil {
 		return err
 	}

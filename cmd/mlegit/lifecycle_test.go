@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -490,5 +491,57 @@ func TestEventPickupAfterReissueAndRefusedWhenInvalidated(t *testing.T) {
 	}
 	if code, _, e := mlegit(t, "register", "--out", out, "--as-of", "2026-09-23"); code != exitOK {
 		t.Errorf("register: %d %s", code, e)
+	}
+}
+
+func TestStatusJSON(t *testing.T) {
+	_, _, out, issued := issuedSchool(t)
+	code, stdout, stderr := mlegit(t, "status", "--out", out, "--as-of", "2026-10-14", "--json")
+	if code != exitOK {
+		t.Fatalf("status --json: exit %d\n%s", code, stderr)
+	}
+	if m := fullPESEL.FindString(stdout); m != "" {
+		t.Errorf("full PESEL %s printed", pesel.Masked(m))
+	}
+	var got struct {
+		School   string         `json:"school"`
+		AsOf     string         `json:"as_of"`
+		States   map[string]int `json:"states"`
+		Students []struct {
+			PESEL, Class, State string
+			Issue               int
+		} `json:"students"`
+		Deadlines []struct {
+			PESEL, Kind, Due string
+			DaysLeft         int `json:"days_left"`
+		} `json:"deadlines"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if got.School != "sp7-demo" || got.AsOf != "2026-10-14" || got.States["slip_printed"] != len(issued) ||
+		len(got.States) != len(state.States()) {
+		t.Errorf("school %q as_of %q states %v", got.School, got.AsOf, got.States)
+	}
+	total := 0
+	for _, n := range got.States {
+		total += n
+	}
+	if len(got.Students) != total {
+		t.Errorf("%d students listed, states count %d", len(got.Students), total)
+	}
+	for _, s := range got.Students {
+		if s.PESEL == pesel.Masked(zuzanna) && (s.Class != "2a" || s.State != "slip_printed" || s.Issue != 1) {
+			t.Errorf("student %+v", s)
+		}
+	}
+	// Codes generated 2026-09-16 are to be activated by 2026-10-16: two
+	// days left on 2026-10-14.
+	found := false
+	for _, d := range got.Deadlines {
+		found = found || (d.PESEL == pesel.Masked(zuzanna) && d.Kind == "activation" && d.Due == "2026-10-16" && d.DaysLeft == 2)
+	}
+	if !found {
+		t.Errorf("no activation deadline for the student: %+v", got.Deadlines)
 	}
 }
