@@ -56,7 +56,9 @@
 //
 // A student enters the store in state new (history row from "none"). Every
 // state may move to invalidated. invalidated and expired move back to new
-// when the card is issued again. Moving a student to the state it is
+// when the card is issued again (one more issue). Which moves happen, and
+// why, is decided by package lifecycle; this package only stores them and
+// refuses the illegal ones. Moving a student to the state it is
 // already in is a no-op, not an error, so a re-run after a crash repeats
 // its steps harmlessly. Any other move is refused with a [*TransitionError].
 //
@@ -78,7 +80,13 @@
 //	  picked_up_by TEXT,
 //	  picked_up_at TEXT,      -- RFC 3339
 //	  photo_purged_at TEXT,   -- RFC 3339
-//	  photo_stat TEXT)        -- v2: name, size and mtime of the hashed source photo
+//	  photo_stat TEXT,        -- v2: name, size and mtime of the hashed source photo
+//	  issue INTEGER,          -- v3: the card's issue, 1 + one per reissue
+//	  card_hash TEXT)         -- v3: CardHash, the fields printed on the card
+//	pickups(                  -- v3: the only pickup ledger, one per issue
+//	  pesel TEXT, issue INTEGER, by TEXT,
+//	  at TEXT,                -- RFC 3339
+//	  PRIMARY KEY (pesel, issue))
 //	history(
 //	  id INTEGER PRIMARY KEY,
 //	  pesel TEXT, from_state TEXT, to_state TEXT,

@@ -90,6 +90,16 @@ func stateSources(ctx context.Context, cfg *config.Config, school string, src *r
 		return err
 	}
 	src.Issues = make(map[string]int, len(recs))
+	class := make(map[string]string, len(recs))
+	for _, r := range recs {
+		class[r.PESEL] = r.Class
+	}
+	for i, e := range src.Store.Entries {
+		// The class is not on the card: the register shows the current one.
+		if c := class[e.PESEL]; c != "" {
+			src.Store.Entries[i].Class = c
+		}
+	}
 	src.Activated, src.Invalidated = map[string]time.Time{}, map[string]time.Time{}
 	for _, r := range recs {
 		src.Issues[r.PESEL] = r.Issue

@@ -151,6 +151,11 @@ func holdBackSlips(ctx context.Context, cfg *config.Config, store *codes.Store, 
 				held[why] = append(held[why], pesel.Masked(e.PESEL))
 				continue
 			}
+			if known && r.Class != "" {
+				// The class is not on the card: a slip shows the current
+				// one (after the September rollover), not the packaged one.
+				e.Class = r.Class
+			}
 			left = true
 		}
 		keep = append(keep, e)

@@ -167,6 +167,13 @@ func TestEventRolloverWithOldClassPhotoNames(t *testing.T) {
 	if sum := readSummary(t, out); sum.Sent != 0 || sum.Package != "" {
 		t.Errorf("a class change sent %d in %q", sum.Sent, sum.Package)
 	}
+	// The slip shows the new class.
+	if code, _, e := mlegit(t, "slips", "--out", out, "--pesel", pawel, "--as-of", "2026-09-21"); code != exitOK {
+		t.Fatalf("slips: %d %s", code, e)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "slips", "2b")); len(ents) != 1 {
+		t.Errorf("slips/2b holds %d slips, want the moved student's", len(ents))
+	}
 }
 
 func TestEventPartialExportHeldThenLetThrough(t *testing.T) {
