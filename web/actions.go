@@ -244,10 +244,10 @@ func (s *Server) assignPhoto(w http.ResponseWriter, r *http.Request, sc *school,
 		s.fail(w, p, err)
 		return
 	}
-	var name string
+	var name, path string
 	for _, u := range sc.unmatchedPhotos(run) {
 		if u.ID == r.PostFormValue("zdjecie") {
-			name = u.Name
+			name, path = u.Name, u.Path
 		}
 	}
 	ix, err := sc.students(r.Context())
@@ -262,7 +262,7 @@ func (s *Server) assignPhoto(w http.ResponseWriter, r *http.Request, sc *school,
 	}
 	cp := *st
 	msg, ok := s.act(w, sc, p, &cp, "przypisano zdjęcie", name, func() (string, error) {
-		return sc.Actions.AssignPhoto(r.Context(), name, cp.PESEL)
+		return sc.Actions.AssignPhoto(r.Context(), path, cp.PESEL)
 	})
 	if ok {
 		flash := fmt.Sprintf("Zdjęcie „%s” przypisane: %s %s. %s", name, cp.Surname, cp.FirstName, msg)

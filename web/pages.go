@@ -506,31 +506,51 @@ type fixRow struct {
 }
 
 type unmatched struct {
-	ID   string
-	Name string
+	ID       string
+	Name     string
+	Path     string
+	FromMail bool
 }
 
 // unmatchedPhotos lists the last run's photos that fit nobody and are
-// still in the photos folder.
+// still in the photos folder, then the photos from e-mail nobody matched.
 func (sc *school) unmatchedPhotos(run lastRun) []unmatched {
-	if sc.Photos == "" {
-		return nil
-	}
 	var out []unmatched
-	for _, name := range run.Summary.UnmatchedPhotos {
-		if name != filepath.Base(name) || !isJPEGName(name) {
-			continue
+	if sc.Photos != "" {
+		for _, name := range run.Summary.UnmatchedPhotos {
+			if name != filepath.Base(name) || imageType(name) == "" {
+				continue
+			}
+			path := filepath.Join(sc.Photos, name)
+			if _, err := os.Stat(path); err == nil {
+				out = append(out, unmatched{ID: idOf(sc.key, "photo:"+path), Name: name, Path: path})
+			}
 		}
-		if _, err := os.Stat(filepath.Join(sc.Photos, name)); err == nil {
-			out = append(out, unmatched{ID: idOf(sc.key, "photo:"+name), Name: name})
+	}
+	if sc.MailPhotos != "" {
+		ents, _ := os.ReadDir(sc.MailPhotos)
+		for _, e := range ents {
+			if e.Type().IsRegular() && imageType(e.Name()) != "" {
+				path := filepath.Join(sc.MailPhotos, e.Name())
+				out = append(out, unmatched{ID: idOf(sc.key, "photo:"+path), Name: e.Name(), Path: path, FromMail: true})
+			}
 		}
 	}
 	return out
 }
 
-func isJPEGName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".jpg" || ext == ".jpeg"
+// imageType is the content type of a photo a browser shows, by its name,
+// or "" (HEIC and others are not shown as thumbnails).
+func imageType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".png":
+		return "image/png"
+	case ".webp":
+		return "image/webp"
+	}
+	return ""
 }
 
 func (s *Server) fixPage(w http.ResponseWriter, r *http.Request, sc *school, p *page) {
@@ -580,8 +600,8 @@ func (s *Server) unmatchedPhoto(w http.ResponseWriter, r *http.Request, sc *scho
 	}
 	for _, u := range sc.unmatchedPhotos(run) {
 		if u.ID == r.PathValue("fid") {
-			w.Header().Set("Content-Type", "image/jpeg")
-			http.ServeFile(w, r, filepath.Join(sc.Photos, u.Name))
+			w.Header().Set("Content-Type", imageType(u.Name))
+			http.ServeFile(w, r, u.Path)
 			return
 		}
 	}

@@ -30,13 +30,16 @@ import (
 // School is one school the server shows: its state store and output
 // folder, and the actions that change them.
 type School struct {
-	ID        string // the school identifier (names the state store)
-	Name      string // the school's name for headings; ID when empty
-	Out       string // output folder of its runs
-	StateDir  string // folder of its state store
-	Photos    string // folder of the photos parents sent ("" when unknown)
-	Deadlines state.Deadlines
-	Actions   Actions // nil: the school is read-only
+	ID       string // the school identifier (names the state store)
+	Name     string // the school's name for headings; ID when empty
+	Out      string // output folder of its runs
+	StateDir string // folder of its state store
+	Photos   string // folder of the photos parents sent ("" when unknown)
+	// MailPhotos is the folder of photos from e-mail nobody matched
+	// (OUT/nieprzypisane); "" when none.
+	MailPhotos string
+	Deadlines  state.Deadlines
+	Actions    Actions // nil: the school is read-only
 }
 
 // Actions are the write operations, supplied by the command line from the
@@ -61,9 +64,9 @@ type Actions interface {
 	// SetPhoto makes r (a JPEG) the student's source photo for the next
 	// nightly run.
 	SetPhoto(ctx context.Context, pesel string, r io.Reader) (string, error)
-	// AssignPhoto makes the photos folder's file name (one that matched
-	// nobody) the student's source photo.
-	AssignPhoto(ctx context.Context, name, pesel string) (string, error)
+	// AssignPhoto makes the photo at path (one that matched nobody, in
+	// Photos or MailPhotos) the student's source photo.
+	AssignPhoto(ctx context.Context, path, pesel string) (string, error)
 }
 
 // Refusal is an action refused for a reason the operator can act on,

@@ -77,8 +77,8 @@ func (r *recorder) SetPhoto(ctx context.Context, p string, in io.Reader) (string
 	r.note("photo " + p)
 	return "", nil
 }
-func (r *recorder) AssignPhoto(ctx context.Context, name, p string) (string, error) {
-	r.note("assign " + name + " " + p)
+func (r *recorder) AssignPhoto(ctx context.Context, path, p string) (string, error) {
+	r.note("assign " + path + " " + p)
 	return "", nil
 }
 

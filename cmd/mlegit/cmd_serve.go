@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"image/jpeg"
 	"io"
 	"log/slog"
 	"net"
@@ -24,8 +23,9 @@ import (
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/lifecycle"
+	"github.com/mlegit/mlegit/mail"
 	"github.com/mlegit/mlegit/pesel"
-	"github.com/mlegit/mlegit/safefile"
+	"github.com/mlegit/mlegit/photos"
 	"github.com/mlegit/mlegit/state"
 	"github.com/mlegit/mlegit/web"
 )
@@ -163,7 +163,8 @@ func prepareServe(opts serveOptions, g *globalOptions, flags *pflag.FlagSet) (*w
 		sc.School, sc.SchoolName, sc.Out, sc.Photos = s.ID, s.Name, s.Out, s.Photos
 		dir := stateDir(&sc, s.Out)
 		list = append(list, web.School{ID: s.ID, Name: s.Name, Out: s.Out, StateDir: dir, Photos: s.Photos,
-			Deadlines: deadlines(cfg), Actions: &serveActions{g: g, cfg: &sc, stateDir: dir, now: clock}})
+			MailPhotos: filepath.Join(s.Out, mail.UnassignedDir),
+			Deadlines:  deadlines(cfg), Actions: &serveActions{g: g, cfg: &sc, stateDir: dir, now: clock}})
 	}
 	srv, err := web.New(web.Options{Schools: list, Users: users, Secure: opts.TLSCert != "",
 		IdleTimeout: opts.IdleTimeout, Log: g.log, Now: clock})
@@ -389,59 +390,89 @@ func codesImportReport(out string) (string, error) {
 	return b.String(), nil
 }
 
-// photoPath is where a student's photo goes in the photos folder: named by
-// the PESEL, which the matcher takes before any name.
-func (a *serveActions) photoPath(p string) (string, error) {
+// photosDir is the school's photos folder, where a student's photo is
+// named by the PESEL (the matcher takes that before any name).
+func (a *serveActions) photosDir() (string, error) {
 	if a.cfg.Photos == "" {
 		return "", &web.Refusal{Message: "Folder zdjęć nie jest ustawiony (photos w config.yaml); poproś informatyka."}
 	}
-	return filepath.Join(a.cfg.Photos, p+".jpg"), nil
+	return a.cfg.Photos, nil
 }
 
-// SetPhoto writes r (a JPEG) as the student's photo, named by the PESEL,
-// under the school's run lock.
-func (a *serveActions) SetPhoto(ctx context.Context, p string, r io.Reader) (string, error) {
-	dst, err := a.photoPath(p)
+// writePhoto checks that data is a photo mlegit reads and writes it as
+// the student's, as mlegit photos assign does (mail.WritePhoto), under
+// the school's run lock; then calls done (may be nil).
+func (a *serveActions) writePhoto(ctx context.Context, p string, data []byte, done func() error) (string, error) {
+	dir, err := a.photosDir()
 	if err != nil {
 		return "", err
 	}
+	_, ext, _, _, err := photos.Probe(data)
+	if err != nil {
+		return "", &web.Refusal{Message: "To nie jest zdjęcie, które da się odczytać (JPG, PNG, HEIC lub WebP)."}
+	}
+	var msg string
+	err = a.withStore(func(st *state.Store) error {
+		if _, err := mail.WritePhoto(dir, p, ext, data); err != nil {
+			return err
+		}
+		if done != nil {
+			if err := done(); err != nil {
+				return err
+			}
+		}
+		msg, err = photoMessage(ctx, st, p)
+		return err
+	})
+	return msg, err
+}
+
+// SetPhoto makes r the student's photo for the next nightly run.
+func (a *serveActions) SetPhoto(ctx context.Context, p string, r io.Reader) (string, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return "", err
 	}
-	if _, err := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil {
-		return "", &web.Refusal{Message: "To nie jest zdjęcie JPG, które da się odczytać."}
-	}
-	var msg string
-	err = a.withStore(func(st *state.Store) error {
-		if err := safefile.WriteFile(dst, data); err != nil {
-			return err
-		}
-		msg, err = photoMessage(ctx, st, p)
-		return err
-	})
-	return msg, err
+	return a.writePhoto(ctx, p, data, nil)
 }
 
-// AssignPhoto renames the photos folder's file name (one that matched
-// nobody) to the student's PESEL, under the school's run lock.
-func (a *serveActions) AssignPhoto(ctx context.Context, name, p string) (string, error) {
-	dst, err := a.photoPath(p)
+// AssignPhoto makes the photo at path the student's: one of the photos
+// folder that matched nobody (written under the PESEL, removed under its
+// old name), or one from e-mail nobody matched, which mlegit photos
+// assign takes (it also clears it from nieprzypisane.csv).
+func (a *serveActions) AssignPhoto(ctx context.Context, path, p string) (string, error) {
+	dir, err := a.photosDir()
 	if err != nil {
 		return "", err
 	}
-	if name != filepath.Base(name) {
-		return "", &web.Refusal{Message: "Nieprawidłowa nazwa pliku."}
-	}
-	var msg string
-	err = a.withStore(func(st *state.Store) error {
-		if err := os.Rename(filepath.Join(a.cfg.Photos, name), dst); err != nil {
-			return fmt.Errorf("assigning photo: %w", err)
+	switch filepath.Dir(path) {
+	case filepath.Clean(dir):
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", &web.Refusal{Message: "Tego zdjęcia nie ma już w folderze zdjęć."}
 		}
-		msg, err = photoMessage(ctx, st, p)
-		return err
-	})
-	return msg, err
+		return a.writePhoto(ctx, p, data, func() error {
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("removing the assigned photo's old name: %w", err)
+			}
+			return nil
+		})
+	case filepath.Join(a.cfg.Out, mail.UnassignedDir):
+		a.mu.Lock()
+		_, err := a.command(ctx, newPhotosAssignCommand, "--file", path, "--pesel", p, "--photos", dir,
+			"--out", a.cfg.Out, "--school", a.cfg.School, "--state-dir", a.stateDir)
+		a.mu.Unlock()
+		if err != nil {
+			return "", refusal(err)
+		}
+		var msg string
+		err = a.withStore(func(st *state.Store) error {
+			msg, err = photoMessage(ctx, st, p)
+			return err
+		})
+		return msg, err
+	}
+	return "", &web.Refusal{Message: "Tego zdjęcia nie można przypisać."}
 }
 
 // photoMessage tells what happens to a student's new photo: the next

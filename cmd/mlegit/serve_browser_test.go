@@ -201,6 +201,18 @@ func TestServeInBrowser(t *testing.T) {
 	if code, _, e := mlegit(t, "portal-sim", "--package", pkgs[0], "--out", codesFile, "--as-of", "2026-09-15"); code != exitOK {
 		t.Fatalf("portal-sim: %d %s", code, e)
 	}
+	// A photo from e-mail that nobody matched (mlegit mail import keeps it).
+	mbox := filepath.Join(t.TempDir(), "Odebrane.mbox")
+	os.WriteFile(mbox, []byte("From rodzic@example.pl Thu Sep  3 07:00:00 2026\n"+
+		mailWithPhoto("m2@example.pl", "zdjęcie syna", "IMG_2031.jpg", mailJPEG(t, 2))+"\n"), 0o600)
+	if code, _, e := mlegit(t, "mail", "import", "--file", mbox, "--photos", photos, "--out", out); code != exitRejected {
+		t.Fatalf("mail import: exit %d %s", code, e)
+	}
+	kept, _ := filepath.Glob(filepath.Join(out, "nieprzypisane", "*IMG_2031*"))
+	if len(kept) != 1 {
+		t.Fatalf("mail import kept %v", kept)
+	}
+	mailed := kept[0]
 	var urls urlLog
 	base := startServe(t, &urls, "--out", out, "--photos", photos, "--as-of", "2026-09-16")
 
@@ -348,6 +360,21 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(photos, "17271712844.jpg")); err != nil {
 		t.Errorf("the photo was not given the student's PESEL as its name: %v", err)
+	}
+	// The e-mailed photo goes through mlegit photos assign.
+	step(t, ctx, "assign the mailed photo",
+		chromedp.WaitVisible(chromedp.Search(`//form[contains(@class, "thumb") and contains(., "z poczty")]`)))
+	value(t, ctx, "pick student", chromedp.Evaluate[bool](`(() => {
+		const f = [...document.querySelectorAll("form.thumb")].find(f => f.textContent.includes("z poczty"));
+		const sel = f.querySelector("select[name=uczen]");
+		sel.value = [...sel.options].find(o => o.text.includes("Kamiński")).value;
+		f.querySelector("button").click(); return true; })()`))
+	step(t, ctx, "assigned", chromedp.WaitVisible(chromedp.Search(`//p[@class="flash" and contains(., "IMG_2031")]`)))
+	if _, err := os.Stat(mailed); err == nil {
+		t.Error("the mailed photo is still kept as unassigned")
+	}
+	if _, err := os.Stat(filepath.Join(photos, "18230410005.jpg")); err != nil {
+		t.Errorf("the mailed photo was not written under the student's PESEL: %v", err)
 	}
 
 	step(t, ctx, "register", chromedp.Click(chromedp.CSS(`nav a[href$="/rejestr"]`)), chromedp.WaitVisible(chromedp.CSS("ul.files")))
