@@ -60,6 +60,10 @@ func TestPackageWaitsUntilUploaded(t *testing.T) {
 	if !warned {
 		t.Errorf("no Polish warning for a package waiting 15 days: %+v", readSummary(t, out).Warnings)
 	}
+	// The secretariat reads it in its own report.
+	if csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv")); !strings.Contains(string(csv), "czeka od 15 dni") {
+		t.Errorf("odrzuceni.csv lacks the waiting package:\n%s", csv)
+	}
 
 	if code, _, e := mlegit(t, "package", "uploaded", "mlegitymacja-sp7-demo-20260901.zip", "--out", out); code != exitUsage {
 		t.Errorf("unknown package: exit %d, want %d\n%s", code, exitUsage, e)
