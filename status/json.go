@@ -18,6 +18,18 @@ type JSON struct {
 	States    map[string]int `json:"states"`
 	Students  []JSONStudent  `json:"students"`
 	Deadlines []JSONDeadline `json:"deadlines"`
+	// WaitingPackages are the upload packages not yet confirmed (by a
+	// codes import or mlegit package uploaded), oldest first.
+	WaitingPackages []JSONPackage `json:"waiting_packages"`
+}
+
+// JSONPackage is one upload package that waits to be uploaded.
+type JSONPackage struct {
+	Name     string `json:"name"`
+	Created  string `json:"created"` // RFC 3339
+	Students int    `json:"students"`
+	AgeDays  int    `json:"age_days"`
+	Late     bool   `json:"late"` // waiting longer than codes_due_days
 }
 
 // JSONStudent is one student of the store.
@@ -43,7 +55,11 @@ type JSONDeadline struct {
 // every state appears in states, with 0 when no student is in it.
 func WriteJSON(w io.Writer, r *Report, recs []state.Record) error {
 	out := JSON{School: r.School, AsOf: r.AsOf.Format(time.DateOnly), States: map[string]int{},
-		Students: []JSONStudent{}, Deadlines: []JSONDeadline{}}
+		Students: []JSONStudent{}, Deadlines: []JSONDeadline{}, WaitingPackages: []JSONPackage{}}
+	for _, p := range r.Packages {
+		out.WaitingPackages = append(out.WaitingPackages, JSONPackage{Name: p.Name, Created: p.Created.Format(time.RFC3339),
+			Students: p.Students, AgeDays: p.AgeDays, Late: p.Late})
+	}
 	for _, s := range state.States() {
 		out.States[s.String()] = 0
 	}

@@ -3,6 +3,7 @@ package status
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -261,5 +262,27 @@ func TestCompareClasses(t *testing.T) {
 	slices.SortFunc(got, compareClasses)
 	if want := []string{"", "Ia", "1c", "2A", "2b", "10a"}; !slices.Equal(got, want) {
 		t.Errorf("%q, want %q", got, want)
+	}
+}
+
+func TestWriteJSONListsWaitingPackages(t *testing.T) {
+	st, summary, _ := fixture(t)
+	r, err := Build(context.Background(), st, time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC), state.Deadlines{}, summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got JSON
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.WaitingPackages) != 1 {
+		t.Fatalf("waiting_packages %+v", got.WaitingPackages)
+	}
+	if p := got.WaitingPackages[0]; p.Name != "mlegitymacja-sp1-20260915.zip" || p.Students != 4 || p.AgeDays != 15 || !p.Late {
+		t.Errorf("waiting package %+v, want 4 students, 15 days, late", p)
 	}
 }
