@@ -288,7 +288,11 @@ func toCheck(s *Summary) []line {
 		if !ok {
 			continue
 		}
-		out = append(out, line{file: w.File, row: w.Row, pesel: w.PESEL, code: w.Code,
+		file := w.File
+		if file == "state" { // the state store, not a file the secretariat knows
+			file = ""
+		}
+		out = append(out, line{file: file, row: w.Row, pesel: w.PESEL, code: w.Code,
 			reason: e.Title, action: e.Action, detail: w.Szczegoly})
 	}
 	e, _ := texts.Lookup(WarnPhotoUnmatched)
