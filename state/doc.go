@@ -92,6 +92,16 @@
 //	  pesel TEXT, from_state TEXT, to_state TEXT,
 //	  at TEXT,                -- RFC 3339: the run's as-of date + wall time
 //	  reason TEXT)
+//	packages(                 -- v4: every upload package written (Package)
+//	  name TEXT PRIMARY KEY,  -- base name in OUT/package
+//	  sha256 TEXT,            -- of the zip, hex
+//	  created TEXT,           -- RFC 3339
+//	  confirmed TEXT,         -- RFC 3339, '' while it waits for the portal
+//	  confirmed_by TEXT)      -- codes import, uploaded, adopted
+//	package_students(         -- v4: the students in each package
+//	  package TEXT, pesel TEXT,
+//	  issue INTEGER,          -- the card issue the package asks for
+//	  PRIMARY KEY (package, pesel))
 //	mail_photos(              -- v5: photos taken from e-mail (MailPhoto)
 //	  id INTEGER PRIMARY KEY,
 //	  message_id TEXT, hash TEXT, -- Message-ID and the photo's sha256; UNIQUE together
