@@ -46,7 +46,9 @@ type Report struct {
 // into cfg.Dir/<input base name>.jpg under cfg.Profile with cfg.Workers
 // workers, and writes the rejections to cfg.Dir/odrzucone_zdjecia.csv
 // (UTF-8 with BOM, ';', columns plik;kod;powód). Files whose names differ only by
-// extension would overwrite each other and are rejected as ambiguous. The
+// extension or by case ("Nowak Ewa 2b.jpg", "NOWAK EWA 2B.png") would
+// overwrite each other — by case on Windows and macOS, whose file names
+// ignore it, so on every system alike — and are rejected as ambiguous. The
 // error is for folders that cannot be read or written.
 func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error) {
 	var rep Report
@@ -67,7 +69,7 @@ func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error)
 			continue
 		}
 		rep.Total++
-		stem := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+		stem := safefile.FoldCase(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())))
 		if byStem[stem] == nil {
 			stems = append(stems, stem)
 		}
@@ -76,16 +78,17 @@ func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error)
 	var jobs []Job
 	for _, stem := range stems {
 		files := byStem[stem]
+		name := strings.TrimSuffix(files[0], filepath.Ext(files[0]))
 		if len(files) > 1 {
 			for _, f := range files {
 				rep.Rejected = append(rep.Rejected, Rejected{File: f, Code: reject.PhotoAmbiguous,
-					Detail: "several files would be written as " + maskPESELs(stem) + ".jpg",
+					Detail: "several files would be written as " + maskPESELs(name) + ".jpg",
 					Szczegoly: reject.PhotoAmbiguous.Detail("same_name", texts.Args{
-						"files": quoteFiles(files), "output": texts.Quoted(maskPESELs(stem) + ".jpg")})})
+						"files": quoteFiles(files), "output": texts.Quoted(maskPESELs(name) + ".jpg")})})
 			}
 			continue
 		}
-		jobs = append(jobs, Job{Source: filepath.Join(inDir, files[0]), Name: stem})
+		jobs = append(jobs, Job{Source: filepath.Join(inDir, files[0]), Name: name})
 	}
 	if err := safefile.MkdirAll(outDir); err != nil {
 		return rep, err

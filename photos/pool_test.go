@@ -147,6 +147,8 @@ func TestNormalizeDir(t *testing.T) {
 		"=cut.jpg":              good[:500],
 		"dup.jpg":               good,
 		"dup.png":               good,
+		"Nowak Ewa 2b.jpg":      good, // one file on Windows and macOS
+		"NOWAK EWA 2B.png":      good,
 		"avif.AVIF":             append([]byte("\x00\x00\x00\x18ftypavif"), make([]byte, 40)...),
 		"notes.txt":             []byte("x"),
 		"Thumbs.db":             []byte("x"),
@@ -155,8 +157,8 @@ func TestNormalizeDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total != 6 || rep.Written != 2 || len(rep.Rejected) != 4 {
-		t.Errorf("report %+v, want 6 found, 2 written, 4 rejected", rep)
+	if rep.Total != 8 || rep.Written != 2 || len(rep.Rejected) != 6 {
+		t.Errorf("report %+v, want 8 found, 2 written, 6 rejected", rep)
 	}
 	for _, name := range []string{"Paweł Kamiński 1b.jpg", "renamed.jpg"} {
 		data, err := os.ReadFile(filepath.Join(out, name))
@@ -180,6 +182,8 @@ func TestNormalizeDir(t *testing.T) {
 	}
 	want := [][]string{
 		{"'=cut.jpg", "PHOTO_UNREADABLE", reject.PhotoUnreadable.Message(), "Plik „=cut.jpg” jest uszkodzony"},
+		{"NOWAK EWA 2B.png", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "„NOWAK EWA 2B.png”, „Nowak Ewa 2b.jpg” dałyby to samo zdjęcie wynikowe"},
+		{"Nowak Ewa 2b.jpg", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "„Nowak Ewa 2b.jpg”"},
 		{"avif.AVIF", "PHOTO_FORMAT", reject.PhotoFormat.Message(), "Plik „avif.AVIF” jest w formacie AVIF"},
 		{"dup.jpg", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "Pliki „dup.jpg”, „dup.png” dałyby to samo zdjęcie wynikowe „dup.jpg”"},
 		{"dup.png", "PHOTO_AMBIGUOUS", reject.PhotoAmbiguous.Message(), "„dup.png”"},

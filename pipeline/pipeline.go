@@ -190,9 +190,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		for _, f := range res.Summary.Files {
 			cfg.Log.Error("roster file failed", "file", f.File, "err", f.Error)
 		}
-		if err := report.WriteRejections(cfg.OutDir, fileRejections(res.Summary.Files)); err != nil {
+		held, err := report.WriteRejections(cfg.OutDir, fileRejections(res.Summary.Files))
+		if err != nil {
 			return nil, fmt.Errorf("writing reports: %w", err)
 		}
+		res.Summary.HeldFiles = held
+		logHeld(cfg.Log, held)
 		return res, ErrNoRoster
 	}
 	res.FilesFailed = len(res.Summary.Files) - res.RostersRead
@@ -249,9 +252,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("writing reports: %w", err)
 	}
 	failpoint.Hit(PointReportsWritten)
+	logHeld(cfg.Log, res.Summary.HeldFiles)
 	cfg.Log.Info("school done", "students", res.Summary.Students,
 		"accepted", res.Summary.Accepted, "rejected", res.Summary.Rejected)
 	return res, nil
+}
+
+// logHeld logs the reports another program held open, with the Polish
+// message the secretariat reads.
+func logHeld(log *slog.Logger, held []report.HeldFile) {
+	for _, h := range held {
+		log.Warn("report held open by another program; new version written beside it",
+			"file", h.File, "written_to", h.WrittenTo, "komunikat", h.Komunikat)
+	}
 }
 
 // collect drains the last stage into the result.

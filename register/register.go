@@ -2,6 +2,7 @@ package register
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -156,6 +157,9 @@ func Count(rows []Row) map[Status]int {
 // Written lists the files Write produced.
 type Written struct {
 	XLSX, PDF string
+	// Held are files another program held open; their new version was
+	// written beside them ("rejestr (nowy).xlsx").
+	Held []*safefile.HeldError
 }
 
 // Write builds the register and writes OUT/register/rejestr.xlsx and
@@ -178,9 +182,13 @@ func Write(ctx context.Context, outDir string, src Sources, asOf time.Time) (Wri
 		if err := ctx.Err(); err != nil {
 			return Written{}, fmt.Errorf("writing register: %w", err)
 		}
-		if err := safefile.Write(f.path, func(out io.Writer) error {
+		err := safefile.Write(f.path, func(out io.Writer) error {
 			return f.write(out, school, rows, asOf)
-		}); err != nil {
+		})
+		var he *safefile.HeldError
+		if errors.As(err, &he) {
+			w.Held = append(w.Held, he) // open in Excel: written beside it
+		} else if err != nil {
 			return Written{}, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -113,6 +114,9 @@ type Summary struct {
 	WaitingPackages []WaitingPackage `json:"waiting_packages"`
 	// Held is set when the mass-invalidation guard held the night.
 	Held *Held `json:"held,omitempty"`
+	// HeldFiles are reports of this run that another program (Excel) held
+	// open, so their new version was written beside them.
+	HeldFiles []HeldFile `json:"held_files,omitempty"`
 }
 
 // Held tells about a night the mass-invalidation guard held: it would
@@ -141,6 +145,24 @@ type WaitingPackage struct {
 	AgeDays  int    `json:"age_days"` // whole days from created to the as-of date
 }
 
+// HeldFile is a report that could not be replaced because another program
+// holds it open: its new version is in WrittenTo, and Komunikat tells the
+// secretariat in Polish which file to close.
+type HeldFile struct {
+	File      string `json:"file"`
+	WrittenTo string `json:"written_to"`
+	Komunikat string `json:"komunikat"`
+}
+
+// HeldOpen turns err into a HeldFile if it is a *safefile.HeldError.
+func HeldOpen(err error) (HeldFile, bool) {
+	var he *safefile.HeldError
+	if !errors.As(err, &he) {
+		return HeldFile{}, false
+	}
+	return HeldFile{File: filepath.Base(he.Path), WrittenTo: filepath.Base(he.Beside), Komunikat: he.Polish()}, true
+}
+
 // Sort puts rejections in file, row, code order and warnings in file, row
 // order, so reports are stable from run to run.
 func (s *Summary) Sort() {
@@ -166,7 +188,9 @@ func (s *Summary) Sort() {
 
 // Write writes summary.json, odrzuceni.csv and odrzuceni.xlsx into dir,
 // each atomically. Any PESEL inside free text (a photo named by its PESEL
-// in a detail or in unmatched_photos) is masked on the way out.
+// in a detail or in unmatched_photos) is masked on the way out. A report
+// held open by another program is written beside it and listed in
+// s.HeldFiles (the summary says so) rather than failing the run.
 func Write(dir string, s *Summary) error {
 	s.Sort()
 	s.mask()
@@ -185,21 +209,28 @@ func Write(dir string, s *Summary) error {
 	if s.WaitingPackages == nil {
 		s.WaitingPackages = []WaitingPackage{}
 	}
+	held, err := writeRejections(dir, s)
+	if err != nil {
+		return err
+	}
+	s.HeldFiles = held
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding summary: %w", err)
 	}
-	if err := safefile.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n')); err != nil {
-		return err
+	err = safefile.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n'))
+	if h, ok := HeldOpen(err); ok {
+		s.HeldFiles = append(s.HeldFiles, h)
+		return nil
 	}
-	return writeRejections(dir, s)
+	return err
 }
 
 // WriteRejections writes only odrzuceni.csv and odrzuceni.xlsx, for a run
 // that could use no roster file at all: the secretariat still reads why,
 // while summary.json keeps the last complete run. Free text is masked as
-// in Write.
-func WriteRejections(dir string, rs []reject.Rejection) error {
+// in Write; held reports are returned as in Summary.HeldFiles.
+func WriteRejections(dir string, rs []reject.Rejection) ([]HeldFile, error) {
 	s := Summary{Rejections: rs}
 	s.Sort()
 	s.mask()
@@ -207,17 +238,23 @@ func WriteRejections(dir string, rs []reject.Rejection) error {
 }
 
 // writeRejections writes the secretariat's reports of s: the rejections
-// and what to check ("Do sprawdzenia").
-func writeRejections(dir string, s *Summary) error {
+// and what to check ("Do sprawdzenia"). Reports another program holds open
+// are written beside it and returned.
+func writeRejections(dir string, s *Summary) ([]HeldFile, error) {
 	rejected, check := rejectionLines(s.Rejections), toCheck(s)
-	if err := safefile.Write(filepath.Join(dir, RejectionsCSV), func(w io.Writer) error {
-		return writeCSV(w, rejected, check)
-	}); err != nil {
-		return err
+	var held []HeldFile
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer, []line, []line) error
+	}{{RejectionsCSV, writeCSV}, {RejectionsXLSX, writeXLSX}} {
+		err := safefile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, rejected, check) })
+		if h, ok := HeldOpen(err); ok {
+			held = append(held, h)
+		} else if err != nil {
+			return held, err
+		}
 	}
-	return safefile.Write(filepath.Join(dir, RejectionsXLSX), func(w io.Writer) error {
-		return writeXLSX(w, rejected, check)
-	})
+	return held, nil
 }
 
 // mask hides PESELs in the summary's free-text fields; the PESEL field

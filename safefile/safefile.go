@@ -67,7 +67,14 @@ func Create(path string) (*File, error) {
 	return &File{File: f, final: path}, nil
 }
 
-// Commit syncs the data and renames the file to its final name.
+// errTestHeld stands for a sharing violation in tests on any system.
+var errTestHeld = errors.New("held by a test")
+
+// Commit syncs the data and renames the file to its final name. If another
+// program holds the final file (Windows: open in Excel), the rename is
+// retried for HeldFor; if it is still held, the data goes to
+// BesidePath(final) and Commit returns a *HeldError. After a successful
+// rename, a beside file an earlier held write left is removed.
 func (f *File) Commit() error {
 	if f.done {
 		return fmt.Errorf("committing %s: already closed", f.final)
@@ -83,9 +90,21 @@ func (f *File) Commit() error {
 		os.Remove(tmp)
 		return fmt.Errorf("closing %s: %w", f.final, err)
 	}
-	if err := os.Rename(tmp, f.final); err != nil {
+	held, err := rename(tmp, f.final)
+	if held {
+		beside := BesidePath(f.final)
+		if _, berr := rename(tmp, beside); berr != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("renaming into %s: %w (and into %s: %w)", f.final, err, beside, berr)
+		}
+		return &HeldError{Path: f.final, Beside: beside, Err: err}
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("renaming into %s: %w", f.final, err)
+	}
+	if beside := BesidePath(f.final); beside != f.final {
+		os.Remove(beside) // the earlier held write's copy, if any: the real file is current again
 	}
 	return nil
 }

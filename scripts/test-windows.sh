@@ -17,6 +17,9 @@ GO=${GO:-go}
 # in each ("." = all).
 PKGS=(
 	"./state Lock"
+	"./safefile Held"
+	"./slips Stale|Held"
+	"./cmd/mlegit Windows"
 )
 
 missing=""

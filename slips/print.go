@@ -2,6 +2,7 @@ package slips
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -230,6 +232,9 @@ type Written struct {
 	// Skipped says, per entry whose slip could not be made, whose (masked
 	// PESEL) and why; the others were written.
 	Skipped []string
+	// Held are files another program (a PDF viewer) held open: their new
+	// version was written beside them ("wszystkie (nowy).pdf").
+	Held []*safefile.HeldError
 }
 
 // WriteAll writes every selected student's slip to
@@ -266,6 +271,17 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 		res.Print = filepath.Join(dir, SelectedFile)
 	}
 
+	var mu sync.Mutex
+	held := func(err error) error { // keeps a held file's error, passes the rest
+		var he *safefile.HeldError
+		if !errors.As(err, &he) {
+			return err
+		}
+		mu.Lock()
+		res.Held = append(res.Held, he)
+		mu.Unlock()
+		return nil
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range slips {
@@ -276,9 +292,9 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			return safefile.Write(res.Slips[i], func(w io.Writer) error {
+			return held(safefile.Write(res.Slips[i], func(w io.Writer) error {
 				return s.writePDF(w, opts.compress())
-			})
+			}))
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -287,16 +303,20 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 	if err := ctx.Err(); err != nil {
 		return Written{}, fmt.Errorf("writing slips: %w", err)
 	}
-	if err := safefile.Write(res.Print, func(w io.Writer) error {
+	if err := held(safefile.Write(res.Print, func(w io.Writer) error {
 		return writePrint(w, slips, perPage, opts.compress())
-	}); err != nil {
+	})); err != nil {
 		return Written{}, err
 	}
 	if res.Print == filepath.Join(dir, PrintFile) {
 		// A full print run: slips of students no longer printed (card
 		// withdrawn, code expired, moved class) must not stay behind with
 		// their activation codes.
-		if err := removeStale(dir, res.Slips); err != nil {
+		keep := slices.Clone(res.Slips)
+		for _, he := range res.Held {
+			keep = append(keep, he.Beside)
+		}
+		if err := removeStale(dir, keep); err != nil {
 			return Written{}, err
 		}
 	}
@@ -305,11 +325,17 @@ func WriteAll(ctx context.Context, outDir string, store *codes.Store, opts *Opti
 }
 
 // removeStale deletes the per-student slips under dir/<class>/ that are not
-// in keep, and class folders left empty.
+// in keep, and class folders left empty. Paths are compared as dir's file
+// system does: where it ignores case, a slip written for class "2a" into
+// the folder "2A" an earlier run made is the same file, not a stale one.
 func removeStale(dir string, keep []string) error {
+	names, err := safefile.NamesIn(dir)
+	if err != nil {
+		return err
+	}
 	kept := make(map[string]bool, len(keep))
 	for _, p := range keep {
-		kept[p] = true
+		kept[names.Key(p)] = true
 	}
 	classes, err := os.ReadDir(dir)
 	if err != nil {
@@ -327,7 +353,7 @@ func removeStale(dir string, keep []string) error {
 		left := len(files)
 		for _, f := range files {
 			p := filepath.Join(cdir, f.Name())
-			if f.Type().IsRegular() && strings.HasSuffix(f.Name(), ".pdf") && !kept[p] {
+			if f.Type().IsRegular() && strings.HasSuffix(f.Name(), ".pdf") && !kept[names.Key(p)] {
 				if err := os.Remove(p); err != nil {
 					return fmt.Errorf("removing a stale slip: %w", err)
 				}

@@ -73,6 +73,7 @@ func runRegister(ctx context.Context, opts registerOptions, g *globalOptions, fl
 		return err
 	}
 	fmt.Fprintf(g.stdout, "register written: %s, %s\n", w.XLSX, w.PDF)
+	reportOpenFiles(g.stdout, w.Held)
 	return nil
 }
 

@@ -138,6 +138,7 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 	if res.FilesFailed > 0 {
 		fmt.Fprintf(g.stdout, "%d roster file(s) could not be used: see odrzuceni.csv\n", res.FilesFailed)
 	}
+	printOpenFiles(g.stdout, sum.HeldFiles)
 	if sum.Rejected > 0 || res.FilesFailed > 0 {
 		return errRejected
 	}

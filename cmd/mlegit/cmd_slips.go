@@ -111,6 +111,7 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 	}
 	fmt.Fprintf(g.stdout, "slips: %d in %s; print sheet: %s\n",
 		len(written.Slips), filepath.Join(cfg.Out, "slips"), written.Print)
+	reportOpenFiles(g.stdout, written.Held)
 	if len(written.Skipped) > 0 {
 		fmt.Fprintf(g.stdout, "slips: %d could not be made (see the log); run codes import again with a fresh codes file\n", len(written.Skipped))
 		return errRejected
