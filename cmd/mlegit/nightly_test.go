@@ -258,7 +258,8 @@ func TestNightlyKilledRunReachesSameState(t *testing.T) {
 				w, ok := ee.Sys().(syscall.WaitStatus)
 				return w, ok
 			}
-			return 0, false
+			var none syscall.WaitStatus // a struct on Windows: no literal 0
+			return none, false
 		}()
 		if !ws.Signaled() {
 			t.Logf("try %d: the run ended by itself within %v; not counted", i, delay)
