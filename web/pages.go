@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /szkola/{sid}/kody", s.withSchool(s.codesPage))
 	m.HandleFunc("POST /szkola/{sid}/kody", s.withSchool(s.codesUpload))
 	m.HandleFunc("GET /szkola/{sid}/rejestr", s.withSchool(s.registerPage))
+	m.HandleFunc("POST /szkola/{sid}/rejestr", s.withSchool(s.writeReports))
 	m.HandleFunc("GET /szkola/{sid}/pliki/{name}", s.withSchool(s.download))
 	s.mux = m
 }
@@ -634,6 +635,15 @@ var downloads = []registerFile{
 	{Name: "rejestr.pdf", Label: "Rejestr kodów do druku (PDF)", Rel: "register/rejestr.pdf"},
 	{Name: "status.xlsx", Label: "Stan szkoły (Excel)", Rel: status.FileName},
 	{Name: "odrzuceni.xlsx", Label: "Odrzuceni uczniowie ostatniej nocy (Excel)", Rel: report.RejectionsXLSX},
+}
+
+func (s *Server) writeReports(w http.ResponseWriter, r *http.Request, sc *school, p *page) {
+	msg, ok := s.act(w, sc, p, nil, "utworzono rejestr i stan szkoły", "", func() (string, error) {
+		return sc.Actions.WriteReports(r.Context())
+	})
+	if ok {
+		http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/rejestr?ok="+url.QueryEscape(orDefault(msg, "Pliki utworzone.")), http.StatusSeeOther)
+	}
 }
 
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request, sc *school, p *page) {

@@ -59,6 +59,9 @@ type Actions interface {
 	// ReissueReasons; text is the free text of "other"): the next nightly
 	// run sends it.
 	Reissue(ctx context.Context, pesel, reason, text string) (string, error)
+	// WriteReports writes the register (rejestr.xlsx, rejestr.pdf) and
+	// status.xlsx afresh.
+	WriteReports(ctx context.Context) (string, error)
 	// ImportCodes imports the portal's codes file at path.
 	ImportCodes(ctx context.Context, path string) (string, error)
 	// SetPhoto makes r (a JPEG) the student's source photo for the next

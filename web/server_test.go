@@ -68,6 +68,10 @@ func (r *recorder) Reissue(ctx context.Context, p, reason, text string) (string,
 	_, err = lifecycle.Reissue(ctx, r.store, p, rs, detail, testNow)
 	return "", err
 }
+func (r *recorder) WriteReports(ctx context.Context) (string, error) {
+	r.note("reports")
+	return "", nil
+}
 func (r *recorder) ImportCodes(ctx context.Context, path string) (string, error) {
 	b, _ := os.ReadFile(path)
 	r.note("codes " + string(b))

@@ -346,6 +346,20 @@ func (a *serveActions) Reissue(ctx context.Context, p, flag, text string) (strin
 	return msg, err
 }
 
+// WriteReports runs mlegit register and mlegit status for the school.
+func (a *serveActions) WriteReports(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, err := a.command(ctx, newRegisterCommand, "--out", a.cfg.Out, "--state-dir", a.stateDir, "--as-of", a.asOf()); err != nil {
+		return "", refusal(err)
+	}
+	if _, err := a.command(ctx, newStatusCommand, "--out", a.cfg.Out, "--school", a.cfg.School, "--state-dir", a.stateDir,
+		"--as-of", a.asOf()); err != nil {
+		return "", refusal(err)
+	}
+	return "Rejestr kodów i stan szkoły utworzone na dzień " + a.now().Format("02.01.2006") + ".", nil
+}
+
 func (a *serveActions) ImportCodes(ctx context.Context, path string) (string, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -377,7 +377,21 @@ func TestServeInBrowser(t *testing.T) {
 		t.Errorf("the mailed photo was not written under the student's PESEL: %v", err)
 	}
 
-	step(t, ctx, "register", chromedp.Click(chromedp.CSS(`nav a[href$="/rejestr"]`)), chromedp.WaitVisible(chromedp.CSS("ul.files")))
+	step(t, ctx, "register",
+		chromedp.Click(chromedp.CSS(`nav a[href$="/rejestr"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#odswiez")),
+		chromedp.Click(chromedp.CSS("#odswiez")),
+		chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Rejestr kodów (Excel)")]`)))
+	screenshot(t, ctx, "rejestr")
+	for _, f := range []string{"register/rejestr.xlsx", "register/rejestr.pdf", "status.xlsx"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("after 'Utwórz rejestr': %v", err)
+		}
+	}
+	xlsx := value(t, ctx, "download", chromedp.Evaluate[string](`fetch(document.querySelector('a[href$="/pliki/rejestr.xlsx"]').href).then(r => r.status + " " + r.headers.get("Content-Disposition"))`, chromedp.EvalAwaitPromise))
+	if !strings.HasPrefix(xlsx, "200 attachment") {
+		t.Errorf("downloading rejestr.xlsx: %s", xlsx)
+	}
 
 	urls.mu.Lock()
 	defer urls.mu.Unlock()
