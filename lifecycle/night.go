@@ -61,12 +61,23 @@ type Withdrawal struct {
 	Detail       string // what the history records
 }
 
-// Note is something the night tells the school about one student, in
-// English (log, summary) and Polish (reports).
+// Note is something the night tells the school about one student (PESEL
+// empty: about the whole roster). Code is its entry in the texts
+// catalogue, which holds the Polish; Message is the English.
 type Note struct {
-	PESEL, Class    string
-	Message, Polish string
+	PESEL, Class string
+	Code         string
+	Message      string
 }
+
+// The codes of the notes (warnings of the texts catalogue).
+const (
+	NoteCardKept        = "CARD_KEPT_ROW_REJECTED" // a row rejected, the issued card stays
+	NoteNewPhotoNotSent = "PHOTO_NEW_NOT_SENT"     // a new photo of an issued card waits for mlegit reissue
+	NotePhotoOnFile     = "REISSUE_PHOTO_ON_FILE"  // reissued with the normalised photo on file
+	NoteNeedsPhoto      = "REISSUE_NEEDS_PHOTO"    // to be reissued, but no photo is left
+	NoteRosterEmpty     = "ROSTER_EMPTY"           // the roster lists nobody
+)
 
 // Plan is the night's decision, made before anything is written. When
 // Held, Apply writes nothing.
@@ -127,8 +138,8 @@ func (n Night) Decide(stored []state.Record, reasons map[string]Reason, rows []R
 	reissue := func(p string, reason Reason, detail string) {
 		plan.Moves = append(plan.Moves, state.Move{PESEL: p, To: state.New, Reason: "reissue: " + reason.Text(detail)})
 	}
-	note := func(r Row, class, en, pl string) {
-		plan.Notes = append(plan.Notes, Note{PESEL: r.PESEL, Class: class, Message: en, Polish: pl})
+	note := func(r Row, class, code, en string) {
+		plan.Notes = append(plan.Notes, Note{PESEL: r.PESEL, Class: class, Code: code, Message: en})
 	}
 	photoOnFile := func(p string) bool { return n.PhotoOnFile != nil && n.PhotoOnFile(p) }
 
@@ -137,8 +148,7 @@ func (n Night) Decide(stored []state.Record, reasons map[string]Reason, rows []R
 		rec, known := recs[row.PESEL]
 		if row.Status == DataError {
 			if known && Issued.Has(rec.State) {
-				note(row, rec.Class, "row rejected tonight; the issued card stays valid",
-					"wiersz odrzucony dziś — wydana mLegitymacja pozostaje ważna")
+				note(row, rec.Class, NoteCardKept, "row rejected tonight; the issued card stays valid")
 			}
 			continue
 		}
@@ -178,11 +188,9 @@ func (n Night) Decide(stored []state.Record, reasons map[string]Reason, rows []R
 			case photoOnFile(it.PESEL):
 				plan.Validate = append(plan.Validate, it.PESEL)
 				plan.Sendable[it.PESEL] = true
-				note(row, it.Class, "sent again with the normalised photo on file",
-					"wysłano ponownie ze zdjęciem przechowywanym w systemie")
+				note(row, it.Class, NotePhotoOnFile, "sent again with the normalised photo on file")
 			default:
-				note(row, it.Class, "card to be issued again, but no photo is left: send a new photo",
-					"legitymację trzeba wydać ponownie, ale zdjęcie zostało już usunięte — potrzebne nowe zdjęcie")
+				note(row, it.Class, NoteNeedsPhoto, "card to be issued again, but no photo is left: a new photo is needed")
 			}
 		}
 		switch st := rec.State; {
@@ -206,8 +214,7 @@ func (n Night) Decide(stored []state.Record, reasons map[string]Reason, rows []R
 			// Not taken: the stored photo identity stays, so the warning
 			// repeats until the school decides.
 			it.PhotoHash, it.PhotoStat = rec.PhotoHash, rec.PhotoStat
-			note(row, it.Class, "new photo for an issued card: not sent; mlegit reissue sends it",
-				"nowe zdjęcie dla wydanej legitymacji — nie wysłano; wyślesz je poleceniem mlegit reissue")
+			note(row, it.Class, NoteNewPhotoNotSent, "new photo for an issued card: not sent; mlegit reissue sends it")
 		case InFlight.Has(st):
 			if !accepted {
 				plan.PhotoNotNeeded[rec.PESEL] = true
@@ -273,8 +280,8 @@ func (n Night) Decide(stored []state.Record, reasons map[string]Reason, rows []R
 		}
 	}
 	if len(rows) == 0 && len(stored) > 0 {
-		plan.Notes = append(plan.Notes, Note{Message: "the roster lists no student: nobody is treated as having left",
-			Polish: "lista uczniów jest pusta — nikogo nie uznano za ucznia, który odszedł"})
+		plan.Notes = append(plan.Notes, Note{Code: NoteRosterEmpty,
+			Message: "the roster lists no student: nobody is treated as having left"})
 	}
 	plan.Held = len(plan.Withdrawals) > plan.Max
 	return plan

@@ -60,16 +60,17 @@ func forgivePhotos(res *Result, notNeeded map[string]bool) {
 	}
 }
 
-// noteWarnings turns the lifecycle's notes into summary warnings, in
-// Polish with the PESEL masked.
+// noteWarnings turns the lifecycle's notes into summary warnings: the
+// code's Polish text from the catalogue, the PESEL masked.
 func noteWarnings(notes []lifecycle.Note) []report.Warning {
 	var out []report.Warning
 	for _, n := range notes {
-		msg := n.Polish
+		w := report.NewWarning(n.Code, n.Message, "", texts.Args{"class": n.Class})
+		w.File = "state"
 		if n.PESEL != "" {
-			msg = fmt.Sprintf("%s (%s): %s", pesel.Masked(n.PESEL), n.Class, n.Polish)
+			w.PESEL = pesel.Masked(n.PESEL)
 		}
-		out = append(out, report.Warning{File: "state", Message: msg})
+		out = append(out, w)
 	}
 	return out
 }

@@ -490,6 +490,50 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"package": Quoted("mlegitymacja-sp7-20260915.zip"), "created": exampleDate, "students": 28, "days": 16, "due_days": 14},
 	},
+	"CARD_KEPT_ROW_REJECTED": {
+		Warning: true,
+		Title:   "Wiersz ucznia odrzucono, ale wydana mLegitymacja pozostaje ważna.",
+		Action:  "Popraw dane ucznia w eksporcie z dziennika (patrz lista odrzuconych). Legitymacji nie unieważniono.",
+		Details: map[string]string{
+			"": "Oddział {class}.",
+		},
+		Example: Args{"class": "2a"},
+	},
+	"PHOTO_NEW_NOT_SENT": {
+		Warning: true,
+		Title:   "Nowe zdjęcie ucznia, który ma już wydaną mLegitymację — nie wysłano go.",
+		Action:  "Jeśli legitymację trzeba wydać z nowym zdjęciem, wydaj ją ponownie poleceniem „mlegit reissue” (lub na stronie sekretariatu); najbliższe nocne uruchomienie wyśle zdjęcie.",
+		Details: map[string]string{
+			"": "Oddział {class}.",
+		},
+		Example: Args{"class": "2a"},
+	},
+	"REISSUE_PHOTO_ON_FILE": {
+		Warning: true,
+		Title:   "Legitymację wydano ponownie ze zdjęciem przechowywanym w programie.",
+		Action:  "Nic nie trzeba robić. Gdy portal zwróci nowe kody, wydrukuj i wydaj uczniowi nowy wydruk.",
+		Details: map[string]string{
+			"": "Oddział {class}.",
+		},
+		Example: Args{"class": "2a"},
+	},
+	"REISSUE_NEEDS_PHOTO": {
+		Warning: true,
+		Title:   "Legitymację trzeba wydać ponownie, ale zdjęcie ucznia zostało już usunięte.",
+		Action:  "Poproś rodziców o nowe zdjęcie i dodaj je do folderu ze zdjęciami; najbliższe nocne uruchomienie wyśle wniosek.",
+		Details: map[string]string{
+			"": "Oddział {class}.",
+		},
+		Example: Args{"class": "2a"},
+	},
+	"ROSTER_EMPTY": {
+		Warning: true,
+		Title:   "Lista uczniów jest pusta.",
+		Action:  "Sprawdź eksport z dziennika. Nikogo nie uznano za ucznia, który odszedł, i nie unieważniono żadnej legitymacji.",
+		Details: map[string]string{
+			"": "Plik z listą nie zawiera żadnego ucznia (tylko nagłówek albo nic).",
+		},
+	},
 	"CODES_OVERDUE": {
 		Warning: true,
 		Title:   "Portal nie zwrócił kodów w terminie.",

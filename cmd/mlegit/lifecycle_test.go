@@ -391,7 +391,7 @@ func TestEventNameChangeAfterPhotoPurgeWaitsForPhoto(t *testing.T) {
 	}
 	found := false
 	for _, w := range readSummary(t, out).Warnings {
-		if strings.Contains(w.Message, pesel.Masked(zuzanna)) && strings.Contains(w.Message, "potrzebne nowe zdjęcie") {
+		if w.PESEL == pesel.Masked(zuzanna) && w.Code == lifecycle.NoteNeedsPhoto && strings.Contains(w.Szczegoly, "2a") {
 			found = true
 		}
 	}
@@ -411,7 +411,7 @@ func TestEventNewPhotoWarnedThenReissued(t *testing.T) {
 	sum := readSummary(t, out)
 	warned := false
 	for _, w := range sum.Warnings {
-		warned = warned || (strings.Contains(w.Message, pesel.Masked(hanna)) && strings.Contains(w.Message, "nowe zdjęcie"))
+		warned = warned || (w.PESEL == pesel.Masked(hanna) && w.Code == lifecycle.NoteNewPhotoNotSent)
 	}
 	if !warned || sum.Sent != 0 {
 		t.Errorf("new photo: warned %v, sent %d", warned, sum.Sent)
