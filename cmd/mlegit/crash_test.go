@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -307,5 +308,49 @@ func copyTree(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// pointDecl finds the declaration of a crash point constant.
+var pointDecl = regexp.MustCompile(`\bPoint\w+\s*=\s*"([a-z]+\.[a-z-]+)"`)
+
+// TestEveryCrashPointIsTested reads the sources for crash point constants
+// and fails for one that no scenario of TestCrashPoints reaches, so a new
+// durable step cannot go untested.
+func TestEveryCrashPointIsTested(t *testing.T) {
+	tested := map[string]bool{state.PointCommit: true}
+	for _, sc := range crashScenarios {
+		for _, p := range sc.points {
+			tested[p] = true
+		}
+	}
+	found := 0
+	err := filepath.WalkDir(filepath.Join("..", ".."), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && p != filepath.Join("..", "..") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range pointDecl.FindAllStringSubmatch(string(data), -1) {
+			found++
+			if !tested[m[1]] {
+				t.Errorf("%s: crash point %q is in no scenario of TestCrashPoints", p, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < len(tested) {
+		t.Errorf("found %d crash point declarations, the scenarios name %d", found, len(tested))
 	}
 }
