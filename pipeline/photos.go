@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 	g, gctx := errgroup.WithContext(ctx)
 	jobCh := make(chan photos.Job)
 	results := make(chan photos.Result)
-	g.Go(func() error {
+	g.Go(guard(slog.Default(), "photos", func() error {
 		defer close(jobCh)
 		for _, j := range jobs {
 			if p.Inspect != nil {
@@ -159,9 +160,9 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 			}
 		}
 		return nil
-	})
+	}))
 	photos.Process(gctx, g, p.Config, jobCh, results)
-	g.Go(func() error {
+	g.Go(guard(slog.Default(), "photos", func() error {
 		for r := range results {
 			v := bySource[r.Source]
 			if r.Code != "" {
@@ -177,7 +178,7 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 			}
 		}
 		return nil
-	})
+	}))
 	if err := g.Wait(); err != nil {
 		return rep, fmt.Errorf("photo stage: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -144,25 +145,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	validated := make(chan *Verdict, 64)
 	final := make(chan *Verdict, 64)
 
-	g.Go(func() error {
+	g.Go(guard(cfg.Log, "roster", func() error {
 		defer close(records)
 		files, err := readRosters(gctx, cfg, records)
 		res.Summary.Files = files
 		return err
-	})
-	g.Go(func() error {
+	}))
+	g.Go(guard(cfg.Log, "validate", func() error {
 		defer close(validated)
 		return validate(gctx, cfg.AsOf, records, validated)
-	})
+	}))
 	var photoRep PhotoReport
-	g.Go(func() (err error) {
+	g.Go(guard(cfg.Log, "photos", func() (err error) {
 		photoRep, err = photoStage(gctx, cfg, validated, final)
 		return err
-	})
-	g.Go(func() error {
+	}))
+	g.Go(guard(cfg.Log, "collect", func() error {
 		collect(final, res)
 		return nil
-	})
+	}))
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -288,6 +289,26 @@ func collect(in <-chan *Verdict, res *Result) {
 		}
 		res.Summary.Rejected++
 		res.Summary.Rejections = append(res.Summary.Rejections, v.Rejections...)
+	}
+}
+
+// ErrPanic marks a run ended by a panic in one of its stages: a bug met
+// on this school's data. The school fails; a district run goes on.
+var ErrPanic = errors.New("internal error")
+
+// guard runs a stage's goroutine body, turning a panic into the stage's
+// error (its stack goes to the log), so that a bug met on one school's
+// data fails that school instead of the whole process: recover works only
+// in the goroutine that panicked, so district.Run cannot catch it.
+func guard(log *slog.Logger, stage string, f func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("stage panicked", "stage", stage, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				err = fmt.Errorf("%s stage: %w: %v", stage, ErrPanic, p)
+			}
+		}()
+		return f()
 	}
 }
 

@@ -166,3 +166,29 @@ func TestSameSchoolSameSummaryInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// panicky panics when the named stage starts: a bug met inside a stage's
+// own goroutine, where no caller's recover can reach.
+type panicky struct{ stage string }
+
+func (p panicky) Stage(name string, _ int) {
+	if name == p.stage {
+		panic("bug in the " + name + " stage")
+	}
+}
+func (panicky) Done(int) {}
+
+// A panic in any stage's goroutine ends the run with ErrPanic instead of
+// the process.
+func TestRunStagePanicIsAnError(t *testing.T) {
+	for _, stage := range []string{"roster", "photos"} {
+		t.Run(stage, func(t *testing.T) {
+			_, err := Run(context.Background(), Config{School: "s", AsOf: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC),
+				Rosters: []string{writeRoster(t)}, OutDir: t.TempDir(), Progress: panicky{stage},
+				Photos: &Photos{SourceDir: t.TempDir(), Progress: panicky{stage}}})
+			if !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "bug in the "+stage) {
+				t.Errorf("err = %v, want ErrPanic naming the panic", err)
+			}
+		})
+	}
+}
