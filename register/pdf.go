@@ -93,7 +93,7 @@ func WritePDF(w io.Writer, school string, rows []Row, asOf time.Time) error {
 	for _, s := range Statuses() {
 		pdf.CellFormat(0, 5, fmt.Sprintf("%s: %d", s, counts[s]), "", 1, "L", false, 0, "")
 	}
-	if err := pdf.Output(w); err != nil {
+	if err := slips.Output(pdf, w); err != nil {
 		return fmt.Errorf("rendering register PDF: %w", err)
 	}
 	return nil

@@ -81,7 +81,7 @@ func (s slip) writePDF(w io.Writer, compress bool) error {
 	pdf.SetTitle("mLegitymacja — kod aktywacyjny: "+FullName(s.entry), true)
 	pdf.AddPage()
 	s.draw(pdf, 0, 0)
-	if err := pdf.Output(w); err != nil {
+	if err := Output(pdf, w); err != nil {
 		return fmt.Errorf("rendering slip PDF for %s: %w", pesel.Masked(s.entry.PESEL), err)
 	}
 	return nil
@@ -176,7 +176,7 @@ func writePrint(w io.Writer, list []slip, perPage int, compress bool) error {
 		}
 		slot++
 	}
-	if err := pdf.Output(w); err != nil {
+	if err := Output(pdf, w); err != nil {
 		return fmt.Errorf("rendering print sheet: %w", err)
 	}
 	return nil

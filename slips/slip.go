@@ -34,17 +34,19 @@ const (
 )
 
 // Font families EmbedFonts registers: Go's own Unicode TTFs, so Polish
-// letters print.
+// letters print. The "tag" in front marks them for Output, which names
+// each embedded subset as one.
 const (
-	FontSans = "gosans" // regular and bold
-	FontMono = "gomono" // bold only
+	FontSans = "taggosans" // regular and bold
+	FontMono = "taggomono" // bold only
 
 	sans = FontSans
 	mono = FontMono
 )
 
 // EmbedFonts registers FontSans (regular, bold) and FontMono (bold) in pdf;
-// fpdf embeds them on output as subsets of the glyphs used.
+// fpdf embeds them on output as subsets of the glyphs used. Write the
+// document with Output, which tags the subsets.
 //
 // fpdf writes into the font bytes it is given while it subsets them
 // (utf8FontFile.getMetrics appends into a sub-slice of the file), so every
