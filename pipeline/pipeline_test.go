@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/report"
+	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/student"
 )
 
@@ -190,5 +192,18 @@ func TestRunStagePanicIsAnError(t *testing.T) {
 				t.Errorf("err = %v, want ErrPanic naming the panic", err)
 			}
 		})
+	}
+}
+
+// The secretariat reads why a workbook was refused: too large unpacked
+// (a zip bomb) or a damaged .xls.
+func TestPolishFileErrorWorkbooks(t *testing.T) {
+	for err, want := range map[error]string{
+		fmt.Errorf("reading b.xlsx: %w", roster.ErrTooLarge): "po rozpakowaniu byłby większy niż",
+		fmt.Errorf("reading b.xls: %w", roster.ErrXLSBroken): "nie otwiera się jako skoroszyt XLS",
+	} {
+		if got := polishFileError("b", err); !strings.Contains(got, want) {
+			t.Errorf("%v: %q lacks %q", err, got, want)
+		}
 	}
 }

@@ -75,6 +75,10 @@ func polishFileError(file string, err error) string {
 		variant = "too_many_rows"
 	case errors.Is(err, roster.ErrUnsupported):
 		variant = "format"
+	case errors.Is(err, roster.ErrTooLarge):
+		variant, a["limit"] = "unpacked", texts.Bytes(roster.MaxUnpacked)
+	case errors.Is(err, roster.ErrXLSBroken):
+		variant = "xls"
 	case errors.Is(err, fs.ErrNotExist):
 		variant = "missing"
 	case errors.Is(err, fs.ErrPermission):

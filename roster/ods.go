@@ -35,6 +35,9 @@ const (
 	maxCellText = 4 << 10
 )
 
+// MaxUnpacked is the most a workbook's parts may unpack to, in bytes.
+const MaxUnpacked = maxInflated
+
 // ErrTooLarge marks a workbook whose content inflates beyond the limit (a
 // zip bomb, or no roster of one school).
 var ErrTooLarge = fmt.Errorf("workbook content larger than %d MiB when unpacked", maxInflated>>20)

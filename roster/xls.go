@@ -18,8 +18,9 @@ import (
 // roster is well under a megabyte.
 const maxXLSStream = 16 << 20
 
-// errXLSBroken marks an .xls file the reader could not make sense of.
-var errXLSBroken = errors.New("damaged or unsupported .xls workbook")
+// ErrXLSBroken marks an .xls file the reader could not make sense of
+// (damaged, password-protected, or not BIFF8).
+var ErrXLSBroken = errors.New("damaged or unsupported .xls workbook")
 
 // readXLS reads an old binary Excel workbook (.xls, BIFF8, as Excel 97–2003
 // and school systems' exports write it): the first sheet, in workbook
@@ -60,12 +61,12 @@ func readXLS(ctx context.Context, data []byte, name string, m matcher, emit func
 func openXLS(data []byte) (wb xls.Workbook, sheets []sheetLayout, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w (%v)", errXLSBroken, r)
+			err = fmt.Errorf("%w (%v)", ErrXLSBroken, r)
 		}
 	}()
 	c, err := cfb.OpenReader(newBudgetReader(data))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", errXLSBroken, err)
+		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	var book, root *cfb.Directory
 	for _, d := range c.GetDirs() {
@@ -73,29 +74,29 @@ func openXLS(data []byte) (wb xls.Workbook, sheets []sheetLayout, err error) {
 		case "Workbook", "Book":
 			book = d
 			if s := d.GetStreamSize(); s > maxXLSStream || int64(s) > int64(len(data)) {
-				return wb, nil, fmt.Errorf("%w: workbook stream of %d bytes in a file of %d", errXLSBroken, s, len(data))
+				return wb, nil, fmt.Errorf("%w: workbook stream of %d bytes in a file of %d", ErrXLSBroken, s, len(data))
 			}
 		case "Root Entry":
 			root = d
 		case "EncryptedPackage":
-			return wb, nil, fmt.Errorf("%w: encrypted (password-protected) workbook", errXLSBroken)
+			return wb, nil, fmt.Errorf("%w: encrypted (password-protected) workbook", ErrXLSBroken)
 		}
 	}
 	if book == nil || root == nil {
-		return wb, nil, fmt.Errorf("%w: no workbook stream", errXLSBroken)
+		return wb, nil, fmt.Errorf("%w: no workbook stream", ErrXLSBroken)
 	}
 	stream, err := c.OpenObject(book, root)
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", errXLSBroken, err)
+		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	raw, err := io.ReadAll(io.LimitReader(stream, maxXLSStream))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", errXLSBroken, err)
+		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	sheets = layouts(raw)
 	wb, err = xls.OpenReader(newBudgetReader(data))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", errXLSBroken, err)
+		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	for len(sheets) < wb.GetNumberSheets() {
 		sheets = append(sheets, sheetLayout{})
@@ -180,7 +181,7 @@ func newBudgetReader(data []byte) *budgetReader {
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, fmt.Errorf("%w: sector chains read the file over and over", errXLSBroken)
+		return 0, fmt.Errorf("%w: sector chains read the file over and over", ErrXLSBroken)
 	}
 	n, err := b.Reader.Read(p)
 	b.left -= int64(len(p))
@@ -218,12 +219,12 @@ type xlsCell struct {
 func xlsGrid(wb *xls.Workbook, i int, l sheetLayout) (g grid, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w (%v)", errXLSBroken, r)
+			err = fmt.Errorf("%w (%v)", ErrXLSBroken, r)
 		}
 	}()
 	sh, err := wb.GetSheet(i)
 	if err != nil {
-		return g, fmt.Errorf("%w: %v", errXLSBroken, err)
+		return g, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	rows := make([]int, 0, len(l.lastCol))
 	for r := range l.lastCol {
@@ -233,7 +234,7 @@ func xlsGrid(wb *xls.Workbook, i int, l sheetLayout) (g grid, err error) {
 	for _, r := range rows {
 		row, err := sh.GetRow(r)
 		if err != nil {
-			return g, fmt.Errorf("%w: %v", errXLSBroken, err)
+			return g, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 		}
 		cells := make([]xlsCell, l.lastCol[r])
 		for j := range cells {
@@ -243,7 +244,7 @@ func xlsGrid(wb *xls.Workbook, i int, l sheetLayout) (g grid, err error) {
 			}
 			c, err := row.GetCol(j)
 			if err != nil {
-				return g, fmt.Errorf("%w: %v", errXLSBroken, err)
+				return g, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 			}
 			cells[j] = xlsCellOf(wb, c)
 		}

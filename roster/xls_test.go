@@ -44,10 +44,10 @@ func TestReadXLSDamaged(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !errors.Is(err, errXLSBroken) {
+			if !errors.Is(err, ErrXLSBroken) {
 				var missing *MissingColumnsError
 				if !errors.As(err, &missing) {
-					t.Errorf("err = %v, want errXLSBroken or missing columns", err)
+					t.Errorf("err = %v, want ErrXLSBroken or missing columns", err)
 				}
 			}
 		})
