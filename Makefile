@@ -4,7 +4,7 @@ BIN     ?= ./bin/mlegit
 OUT     ?= out
 AS_OF   ?= 2026-09-15
 
-.PHONY: build run test test-windows bench fuzz samples vet clean
+.PHONY: build run test test-windows bench fuzz samples vet clean dist
 
 build:
 	$(GO) build -o $(BIN) ./cmd/mlegit
@@ -56,6 +56,24 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOrientation$$' -fuzztime $(FUZZTIME) ./photos
 	$(GO) test -run '^$$' -fuzz '^FuzzScanJPEGHeader$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzSafeEntryName$$' -fuzztime $(FUZZTIME) ./export
+
+# Release binaries: cgo-free (CGO_ENABLED=0, pure-Go SQLite, HEIC and
+# workbook readers) for every PLATFORMS entry, into DIST, with SHA256SUMS
+# (check with: sha256sum -c SHA256SUMS).
+DIST      ?= dist
+PLATFORMS ?= windows/amd64 windows/arm64 linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+DISTFLAGS ?= -trimpath
+dist:
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "building $(DIST)/mlegit-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(DISTFLAGS) -ldflags '-s -w' \
+			-o $(DIST)/mlegit-$$os-$$arch$$ext ./cmd/mlegit; \
+	done
+	@cd $(DIST) && if command -v sha256sum >/dev/null; then sha256sum mlegit-* > SHA256SUMS; \
+		else shasum -a 256 mlegit-* > SHA256SUMS; fi
+	@cat $(DIST)/SHA256SUMS
 
 samples:
 	$(GO) run ./samples/gen
