@@ -89,10 +89,11 @@ func runCodesImport(ctx context.Context, opts codesImportOptions, g *globalOptio
 	if opts.File == "" {
 		return usageErrorf("--file is required")
 	}
-	cfg, _, err := g.loadConfig(flags)
+	cfg, v, err := g.loadConfig(flags)
 	if err != nil {
 		return err
 	}
+	cfg.SchoolName = schoolName(cfg, v)
 	asOf, err := parseAsOf(cfg.AsOf)
 	if err != nil {
 		return err

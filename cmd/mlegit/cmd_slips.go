@@ -229,7 +229,7 @@ func markPrinted(ctx context.Context, cfg *config.Config, school string, printed
 // loadCodesStore loads the configuration and the codes store: file, or
 // OUT/codes/codes.json when file is empty.
 func loadCodesStore(g *globalOptions, flags *pflag.FlagSet, file string) (*config.Config, *codes.Store, error) {
-	cfg, _, err := g.loadConfig(flags)
+	cfg, v, err := g.loadConfig(flags)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -241,7 +241,11 @@ func loadCodesStore(g *globalOptions, flags *pflag.FlagSet, file string) (*confi
 		return nil, nil, usageErrorf("%v (import the portal's codes first: mlegit codes import)", err)
 	}
 	if store.SchoolName == "" {
-		store.SchoolName = cfg.SchoolName
+		c := *cfg // the store's own school, when the packages named one
+		if store.School != "" {
+			c.School = store.School
+		}
+		store.SchoolName = schoolName(&c, v)
 	}
 	return cfg, store, nil
 }

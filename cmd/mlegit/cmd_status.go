@@ -115,6 +115,7 @@ func storeConfig(g *globalOptions, cmd *cobra.Command) (*config.Config, time.Tim
 	if err := resolveSchool(cfg, v, cmd.Flags()); err != nil {
 		return nil, time.Time{}, err
 	}
+	cfg.SchoolName = schoolName(cfg, v)
 	asOf, err := parseAsOf(cfg.AsOf)
 	if err != nil {
 		return nil, time.Time{}, err

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/viper"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/texts"
@@ -244,4 +246,27 @@ func validPESEL(t *testing.T, ten string) string {
 		t.Fatalf("PESEL %s: %v", p, err)
 	}
 	return p
+}
+
+// Each school of a district config is named by its own entry (name, or
+// school_name as in a one-school config); a school not listed falls back
+// to the top-level school_name.
+func TestSchoolNameFromDistrictConfig(t *testing.T) {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader(`
+school_name: "Zespół Szkół"
+schools:
+  - id: sp1
+    name: "Szkoła Podstawowa nr 1"
+  - id: sp2
+    school_name: "Szkoła Podstawowa nr 2"
+`)); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"sp1": "Szkoła Podstawowa nr 1", "sp2": "Szkoła Podstawowa nr 2", "sp9": "Zespół Szkół"} {
+		if got := schoolName(&config.Config{School: id, SchoolName: "Zespół Szkół"}, v); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/mlegit/mlegit/config"
+	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/state"
 )
@@ -132,4 +133,24 @@ func checkOneSchool(cfg *config.Config, out, school string) error {
 		}
 	}
 	return nil
+}
+
+// schoolName is the full name documents print for cfg.School: its entry
+// under schools: in a district config (name, else school_name), else the
+// config's school_name. Empty when neither is set.
+func schoolName(cfg *config.Config, v *viper.Viper) string {
+	if v != nil {
+		var schools []district.School
+		if err := v.UnmarshalKey("schools", &schools); err == nil {
+			for _, s := range schools {
+				if s.ID == cfg.School && s.Name != "" {
+					return s.Name
+				}
+				if s.ID == cfg.School && s.SchoolName != "" {
+					return s.SchoolName
+				}
+			}
+		}
+	}
+	return cfg.SchoolName
 }
