@@ -113,11 +113,11 @@ func channelPSNR(a, b image.Image) [3]float64 {
 
 // TestChromaQuality: 4:2:0 quality-92 photos normalised through the
 // reduced-scale decoder must match a Lanczos resize of the full decode
-// (smooth chroma, floating point) within 43 dB PSNR in every channel. Red
-// and blue may not lag green by more than 1.5 dB — the signature of coarse
-// chroma upsampling — beyond what the encoder's coarser chroma quantiser
-// costs a perfect resize of the same picture (on a portrait that is next
-// to nothing; on saturated colour edges about 2.5 dB for blue).
+// (smooth chroma, floating point) within 43 dB PSNR in every channel, and
+// the channels may not be more than 1.5 dB apart: red and blue lagging
+// green is the signature of coarse chroma (upsampled pixel by pixel,
+// subsampled again by the encoder, or quantised coarsely). The encoded
+// reference is logged to show what the encoder alone costs.
 func TestChromaQuality(t *testing.T) {
 	p := DefaultProfiles()["mobywatel"]
 	tests := []struct {
@@ -156,10 +156,8 @@ func TestChromaQuality(t *testing.T) {
 					t.Errorf("%s: PSNR %.2f dB, want >= 43", name, ps[k])
 				}
 			}
-			for _, k := range []int{0, 2} {
-				if lag := (ps[1] - ps[k]) - max(0, pr[1]-pr[k]); lag > 1.5 {
-					t.Errorf("channel %d lags green by %.2f dB more than the encoder alone makes it, want <= 1.5", k, lag)
-				}
+			if lo, hi := min(ps[0], ps[1], ps[2]), max(ps[0], ps[1], ps[2]); hi-lo > 1.5 {
+				t.Errorf("channels %.2f dB apart, want <= 1.5", hi-lo)
 			}
 		})
 	}

@@ -300,7 +300,7 @@ func TestEncodeFittingHighestQuality(t *testing.T) {
 	sizes := map[int]int{}
 	for q := 60; q <= 100; q++ {
 		var b bytes.Buffer
-		if err := jpegenc.Encode(&b, asYCbCr444(img), &jpegenc.Options{Quality: q, Subsample420: q < 90}); err != nil {
+		if err := jpegenc.Encode(&b, asYCbCr444(img), &jpegenc.Options{Quality: q, Subsample420: q < 90, FineChroma: q >= 90}); err != nil {
 			t.Fatal(err)
 		}
 		sizes[q] = b.Len()

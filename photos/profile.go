@@ -45,6 +45,11 @@ type Profile struct {
 	// (empty: the default) around the person's face, head whole with room
 	// above; CropCentre around the centre.
 	Crop string `mapstructure:"crop" json:"crop,omitempty"`
+
+	// LightBackground asks for a light background: BackgroundWarn (a
+	// warning for a darker one), BackgroundReject (PHOTO_BACKGROUND), or
+	// empty for no check.
+	LightBackground string `mapstructure:"light_background" json:"light_background,omitempty"`
 }
 
 // Crop strategies a profile may name.
@@ -111,6 +116,7 @@ func DefaultProfiles() map[string]Profile {
 			Width: 492, Height: 608,
 			MaxBytes:   2500 * 1000,
 			MinQuality: defaultMinQuality, MaxQuality: defaultMaxQuality,
+			LightBackground: BackgroundWarn,
 		},
 		"legacy": {
 			Description: "starsze instrukcje: JPG, do 5 MB, proporcje zdjęcia bez zmian",
@@ -161,6 +167,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Crop != "" && p.Crop != CropPerson && p.Crop != CropCentre {
 		bad("crop must be %q or %q (got %q)", CropPerson, CropCentre, p.Crop)
+	}
+	if p.LightBackground != "" && p.LightBackground != BackgroundWarn && p.LightBackground != BackgroundReject {
+		bad("light_background must be %q or %q (got %q)", BackgroundWarn, BackgroundReject, p.LightBackground)
 	}
 	if p.MinQuality < 1 || p.MaxQuality > 100 || p.MinQuality > p.MaxQuality {
 		bad("quality range must satisfy 1 <= min_quality <= max_quality <= 100 (got %d..%d)", p.MinQuality, p.MaxQuality)

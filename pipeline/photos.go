@@ -170,6 +170,11 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 				rej.Szczegoly = r.Szczegoly
 				v.Rejections = append(v.Rejections, rej)
 			}
+			for _, w := range r.Info.Warnings {
+				name := pesel.MaskIn(filepath.Base(r.Source))
+				rep.Warnings = append(rep.Warnings, report.Warning{File: name, PESEL: pesel.Masked(string(v.Student.PESEL)),
+					Code: w.Code, Message: w.Err.Error(), Szczegoly: w.Polish(name)})
+			}
 			prog.Done(1)
 			select {
 			case out <- v:

@@ -50,6 +50,7 @@ const (
 	PhotoFormat     Code = "PHOTO_FORMAT"
 	PhotoTooSmall   Code = "PHOTO_TOO_SMALL"
 	PhotoTooHeavy   Code = "PHOTO_TOO_HEAVY"
+	PhotoBackground Code = "PHOTO_BACKGROUND"
 )
 
 // Portal codes-import codes (one per bad row of a codes file).
@@ -91,7 +92,7 @@ var all = []Code{
 	PESELLength, PESELChecksum, PESELBirthdateMismatch, CardMissing, CardExpired,
 	NameMissing, NameInvalid, DateInvalid, FieldInvalid, DuplicatePESEL, PESELInOtherSchool, RowUnreadable,
 	FileUnreadable, FileColumnsMissing, FileColumnsAmbiguous,
-	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy,
+	PhotoMissing, PhotoAmbiguous, PhotoTooLarge, PhotoUnreadable, PhotoFormat, PhotoTooSmall, PhotoTooHeavy, PhotoBackground,
 	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesFieldInvalid, CodesStale,
 	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,
 	InvalidationHeld,

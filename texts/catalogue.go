@@ -283,6 +283,14 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"quality": 90, "found_bytes": Bytes(74_500), "limit_bytes": Bytes(60_000)},
 	},
+	"PHOTO_BACKGROUND": {
+		Title:  "Tło zdjęcia nie jest jasne.",
+		Action: "Zrób zdjęcie na jasnym, jednolitym tle (np. przy białej ścianie) i prześlij ponownie.",
+		Details: map[string]string{
+			"": "Jasność tła zdjęcia {file} to {brightness} na 255, a wymagane jest co najmniej {min}.",
+		},
+		Example: Args{"file": Quoted("Nowak Jan 1b.jpg"), "brightness": 96, "min": 140},
+	},
 
 	// Rows of the codes file from the portal.
 	"CODES_PESEL_UNKNOWN": {
@@ -410,6 +418,42 @@ var catalogue = map[string]Entry{
 	},
 
 	// Warnings: to check, nobody rejected.
+	"PHOTO_DARK": {
+		Warning: true,
+		Title:   "Zdjęcie jest ciemne.",
+		Action:  "Sprawdź, czy twarz jest dobrze widoczna; jeśli nie, poproś o zdjęcie zrobione w lepszym świetle.",
+		Details: map[string]string{
+			"": "Średnia jasność zdjęcia {file} to {brightness} na 255 (zalecane co najmniej {min}).",
+		},
+		Example: Args{"file": Quoted("Nowak Jan 1b.jpg"), "brightness": 48, "min": 60},
+	},
+	"PHOTO_BLURRED": {
+		Warning: true,
+		Title:   "Zdjęcie wygląda na nieostre.",
+		Action:  "Sprawdź zdjęcie; jeśli twarz jest rozmyta, poproś o nowe, zrobione nieruchomym telefonem.",
+		Details: map[string]string{
+			"": "Ostrość zdjęcia {file}: {sharpness} (zalecane co najmniej {min}).",
+		},
+		Example: Args{"file": Quoted("Nowak Jan 1b.jpg"), "sharpness": 9, "min": 25},
+	},
+	"PHOTO_NO_FACE": {
+		Warning: true,
+		Title:   "Na zdjęciu nie znaleziono twarzy.",
+		Action:  "Sprawdź, czy to zdjęcie ucznia: twarz na wprost, dobrze oświetlona, w środku kadru.",
+		Details: map[string]string{
+			"": "Plik {file}.",
+		},
+		Example: Args{"file": Quoted("Nowak Jan 1b.jpg")},
+	},
+	"PHOTO_BACKGROUND_CHECK": {
+		Warning: true,
+		Title:   "Tło zdjęcia może być za ciemne.",
+		Action:  "Ten profil wymaga jasnego tła: sprawdź zdjęcie i w razie potrzeby poproś o nowe, przy jasnej ścianie.",
+		Details: map[string]string{
+			"": "Jasność tła zdjęcia {file} to {brightness} na 255 (zalecane co najmniej {min}).",
+		},
+		Example: Args{"file": Quoted("Nowak Jan 1b.jpg"), "brightness": 96, "min": 140},
+	},
 	"PESEL_REPAIRED": {
 		Warning: true,
 		Title:   "PESEL zapisany w arkuszu jako liczba — program dopisał zero z początku numeru.",

@@ -24,14 +24,20 @@ type Options struct {
 	// Subsample420 writes chroma at half resolution both ways; otherwise
 	// chroma is kept at full resolution (4:4:4).
 	Subsample420 bool
+	// FineChroma quantises chroma with the luminance table instead of
+	// Annex K's coarser chrominance one. Red and blue carry 1.4 and 1.8
+	// times the chroma error, so with the standard table they come out
+	// 2–4 dB worse than green; this evens them out for some 10–20% more
+	// bytes.
+	FineChroma bool
 }
 
 // Encode writes m as a baseline JPEG. m must be 4:4:4 or 4:2:0; for 4:2:0
 // output from a 4:4:4 image, chroma is averaged over 2x2 pixels.
 func Encode(w io.Writer, m *image.YCbCr, o *Options) error {
-	q, sub := 90, false
+	q, sub, fine := 90, false, false
 	if o != nil {
-		q, sub = o.Quality, o.Subsample420
+		q, sub, fine = o.Quality, o.Subsample420, o.FineChroma
 	}
 	if q < 1 || q > 100 {
 		return fmt.Errorf("jpegenc: quality %d outside 1..100", q)
@@ -47,7 +53,7 @@ func Encode(w io.Writer, m *image.YCbCr, o *Options) error {
 		sub = true // nothing finer to keep
 	}
 	e := encoder{w: bufio.NewWriterSize(w, 32<<10)}
-	e.setQuality(q)
+	e.setQuality(q, fine)
 	e.writeHeaders(b.Dx(), b.Dy(), sub)
 	e.writeScan(m, sub)
 	e.buf = append(e.buf, 0xFF, 0xD9)
@@ -117,14 +123,19 @@ type encoder struct {
 	pred  [3]int32       // DC predictors
 }
 
-// setQuality scales the base tables the IJG way.
-func (e *encoder) setQuality(q int) {
+// setQuality scales the base tables the IJG way; fine uses the luminance
+// table for chroma too.
+func (e *encoder) setQuality(q int, fine bool) {
 	scale := 200 - 2*q
 	if q < 50 {
 		scale = 5000 / q
 	}
 	for t := range baseQuant {
-		for i, v := range baseQuant[t] {
+		base := &baseQuant[t]
+		if fine {
+			base = &baseQuant[0]
+		}
+		for i, v := range base {
 			x := min(max((v*scale+50)/100, 1), 255)
 			e.quant[t][i] = byte(x)
 			e.recip[t][i] = 1 / (float32(x) * aanScale[i/8] * aanScale[i%8] * 8)

@@ -169,3 +169,23 @@ func TestEncodeRejects(t *testing.T) {
 		t.Error("empty image accepted")
 	}
 }
+
+// TestEncodeFineChroma: chroma quantised with the luminance table comes
+// out closer to the source, at the cost of some bytes.
+func TestEncodeFineChroma(t *testing.T) {
+	src := testImage(240, 304)
+	std := encode(t, src, &Options{Quality: 90})
+	fine := encode(t, src, &Options{Quality: 90, FineChroma: true})
+	a, _ := jpeg.Decode(bytes.NewReader(std))
+	b, _ := jpeg.Decode(bytes.NewReader(fine))
+	ps, pf := planePSNR(a.(*image.YCbCr), src), planePSNR(b.(*image.YCbCr), src)
+	t.Logf("standard %d bytes %v, fine %d bytes %v", len(std), ps, len(fine), pf)
+	for k := 1; k < 3; k++ {
+		if pf[k] < ps[k]+0.5 {
+			t.Errorf("chroma plane %d: %.2f dB fine, %.2f dB standard", k, pf[k], ps[k])
+		}
+	}
+	if len(fine) <= len(std) {
+		t.Errorf("fine chroma %d bytes, standard %d: finer steps cost bytes", len(fine), len(std))
+	}
+}

@@ -1,10 +1,10 @@
-// Command benchgen writes photo-like 12 MP JPEG portraits for the photo
-// benchmark (scripts/bench-photos.sh): every third one is stored landscape
-// (4000x3000) with an EXIF Orientation tag (6 or 8) the way phones save
+// Command benchgen writes photo-like JPEG portraits (12 MP unless told
+// otherwise) for the photo benchmark (scripts/bench-photos.sh): every
+// third one is stored landscape (4000x3000) with an EXIF Orientation tag (6 or 8) the way phones save
 // pictures taken upright; the rest are stored upright (3000x4000), some
 // with orientation 1 spelt out.
 //
-//	go run ./photos/internal/benchgen -n 40 -out DIR
+//	go run ./photos/internal/benchgen -n 40 -out DIR [-width 3000 -height 4000 -prefix uczen]
 package main
 
 import (
@@ -27,18 +27,21 @@ func main() {
 	n := flag.Int("n", 40, "number of photos")
 	out := flag.String("out", "", "output folder (required)")
 	quality := flag.Int("quality", 92, "JPEG quality, like a phone camera")
+	width := flag.Int("width", 3000, "upright width in pixels")
+	height := flag.Int("height", 4000, "upright height in pixels")
+	prefix := flag.String("prefix", "uczen", "file name prefix")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "benchgen: -out is required")
 		os.Exit(2)
 	}
-	if err := run(*n, *out, *quality); err != nil {
+	if err := run(*n, *out, *quality, *width, *height, *prefix); err != nil {
 		slog.Error("benchgen failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, dir string, quality int) error {
+func run(n int, dir string, quality, w, h int, prefix string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -49,7 +52,7 @@ func run(n int, dir string, quality int) error {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs <- write(dir, i, quality)
+			errs <- write(dir, i, quality, w, h, prefix)
 		})
 	}
 	wg.Wait()
@@ -62,7 +65,7 @@ func run(n int, dir string, quality int) error {
 	return nil
 }
 
-func write(dir string, i, quality int) error {
+func write(dir string, i, quality, w, h int, prefix string) error {
 	orient := 0 // no EXIF
 	switch i % 6 {
 	case 1:
@@ -72,7 +75,7 @@ func write(dir string, i, quality int) error {
 	case 2:
 		orient = 1
 	}
-	img := portrait(3000, 4000, uint64(i))
+	img := portrait(w, h, uint64(i))
 	var stored image.Image = img
 	if orient == 6 || orient == 8 {
 		stored = storeRotated(img, orient)
@@ -85,7 +88,7 @@ func write(dir string, i, quality int) error {
 	if orient != 0 {
 		data = withOrientation(data, orient)
 	}
-	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("uczen_%03d.jpg", i)), data, 0o600)
+	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s_%03d.jpg", prefix, i)), data, 0o600)
 }
 
 // portrait draws a head and shoulders on a lit background with sensor-like
