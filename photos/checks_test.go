@@ -116,3 +116,20 @@ func TestPhotoChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodeFallsBackTo420: a busy picture that does not fit the zpe
+// profile's 60 kB with full chroma at quality 90 is written with 4:2:0
+// chroma, as image/jpeg would, rather than rejected.
+func TestEncodeFallsBackTo420(t *testing.T) {
+	noise := image.NewRGBA(image.Rect(0, 0, 600, 800))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(i * 13)
+	}
+	out, info, err := Normalize(encJPEG(t, noise, 90), DefaultProfiles()["zpe"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, comps := jpegMarkers(t, out); comps != 3 || len(out) > 60000 || info.Quality < 90 {
+		t.Errorf("%d components, %d bytes, quality %d", comps, len(out), info.Quality)
+	}
+}

@@ -344,13 +344,25 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 }
 
 // encodeFitting encodes img at the highest quality in p's range whose
-// output fits p.MaxBytes.
+// output fits p.MaxBytes: with full chroma from quality 90, and when even
+// the lowest quality does not fit so, with 4:2:0 chroma throughout (as
+// image/jpeg writes) before giving up.
 func encodeFitting(img image.Image, p Profile) ([]byte, int, error) {
-	ycc := asYCbCr444(img)
+	out, q, err := encodeSearch(asYCbCr444(img), p, false)
+	if CodeOf(err) == reject.PhotoTooHeavy && p.MinQuality >= fullChromaQuality {
+		return encodeSearch(asYCbCr444(img), p, true)
+	}
+	return out, q, err
+}
+
+// encodeSearch is encodeFitting with full chroma at quality 90 and up
+// unless sub420.
+func encodeSearch(ycc *image.YCbCr, p Profile, sub420 bool) ([]byte, int, error) {
 	var buf bytes.Buffer
 	size := func(q int) (int, error) {
 		buf.Reset()
-		if err := jpegenc.Encode(&buf, ycc, &jpegenc.Options{Quality: q, Subsample420: q < fullChromaQuality, FineChroma: q >= fullChromaQuality}); err != nil {
+		full := q >= fullChromaQuality && !sub420
+		if err := jpegenc.Encode(&buf, ycc, &jpegenc.Options{Quality: q, Subsample420: !full, FineChroma: full}); err != nil {
 			return 0, fmt.Errorf("encoding JPEG at quality %d: %w", q, err)
 		}
 		return buf.Len(), nil
