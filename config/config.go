@@ -72,9 +72,16 @@ var Defaults = map[string]any{
 // the usage exit code.
 var ErrInvalid = errors.New("invalid configuration")
 
-// Load reads the configuration. file is the --config value; when explicit
-// is false a missing file is not an error (the defaults apply). flags are
-// the command's flags: those the user set override everything else.
+// Load reads the configuration. file is the configuration file (see
+// Locate; "" for none); when explicit is false a missing file is not an
+// error (the defaults apply). flags are the command's flags: those the
+// user set override everything else.
+//
+// The file may be saved as UTF-8 (with or without a byte-order mark),
+// UTF-16 or Windows-1250 (Notepad's "ANSI" on a Polish Windows): it is
+// decoded as rosters are. Relative paths in it (out, roster, photos,
+// state_dir) are relative to the file's folder, not to wherever the
+// command was started.
 func Load(file string, explicit bool, flags *pflag.FlagSet) (*Config, *viper.Viper, error) {
 	v := viper.New()
 	for k, d := range Defaults {
@@ -84,13 +91,14 @@ func Load(file string, explicit bool, flags *pflag.FlagSet) (*Config, *viper.Vip
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
 	v.AutomaticEnv()
 	if file != "" {
-		v.SetConfigFile(file)
-		if err := v.ReadInConfig(); err != nil {
-			var nf viper.ConfigFileNotFoundError
-			missing := errors.As(err, &nf) || errors.Is(err, fs.ErrNotExist)
-			if !missing || explicit {
-				return nil, nil, fmt.Errorf("%w: reading %s: %v", ErrInvalid, file, err)
-			}
+		settings, err := readFile(file)
+		if errors.Is(err, fs.ErrNotExist) && !explicit {
+			settings = nil
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("%w: reading %s: %w", ErrInvalid, file, err)
+		}
+		if err := v.MergeConfigMap(settings); err != nil {
+			return nil, nil, fmt.Errorf("%w: reading %s: %w", ErrInvalid, file, err)
 		}
 	}
 	if flags != nil {
@@ -112,6 +120,9 @@ func Load(file string, explicit bool, flags *pflag.FlagSet) (*Config, *viper.Vip
 		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if err := c.check(); err != nil {
+		return nil, nil, err
+	}
+	if err := c.checkFolders(windowsDir()); err != nil {
 		return nil, nil, err
 	}
 	if c.Workers == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/mlegit/mlegit/charset"
 	"io"
 	"sort"
 	"strings"
@@ -21,7 +22,7 @@ var delimiters = []rune{';', ',', '\t'}
 // rows after it are read; a NUL byte in the first non-blank line means
 // binary data, no roster.
 func readCSV(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (columns, error) {
-	text, err := decodeText(data)
+	text, err := charset.Decode(data)
 	if err != nil {
 		return nil, err
 	}

@@ -199,35 +199,6 @@ func TestReadCSVLineEnds(t *testing.T) {
 	equalRecords(t, mustRead(t, writeTemp(t, "e.csv", []byte(text)), nil), want)
 }
 
-func TestDecodeText(t *testing.T) {
-	const polish = "Gęślą Jaźń, Łódź, Śląsk, Źródło, Ąb"
-	tests := []struct {
-		name string
-		in   []byte
-	}{
-		{"utf8", []byte(polish)},
-		{"cp1250", encodeWith(t, charmap.Windows1250.NewEncoder(), []byte(polish))},
-		{"iso88592", encodeWith(t, charmap.ISO8859_2.NewEncoder(), []byte(polish))},
-		{"iso88592 only Łódź", encodeWith(t, charmap.ISO8859_2.NewEncoder(), []byte("Łódź"))},
-		{"cp1250 only Łódź", encodeWith(t, charmap.Windows1250.NewEncoder(), []byte("Łódź"))},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeText(tt.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := polish
-			if strings.Contains(tt.name, "Łódź") {
-				want = "Łódź"
-			}
-			if got != want {
-				t.Errorf("decodeText = %q, want %q", got, want)
-			}
-		})
-	}
-}
-
 func TestReadFileStops(t *testing.T) {
 	p := writeTemp(t, "s.csv", append([]byte(strings.Join(schoolHeader, ";")+"\n"), csvBytes(t, schoolRows, ';', false)...))
 	stop := errors.New("stop")

@@ -19,6 +19,7 @@ PKGS=(
 	"./state Lock"
 	"./safefile Held"
 	"./slips Stale|Held"
+	"./config ."
 	"./cmd/mlegit Windows"
 )
 

@@ -26,7 +26,7 @@ type globalOptions struct {
 }
 
 func (g *globalOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&g.configFile, "config", "config.yaml", "configuration file (a missing default file is ignored)")
+	fs.StringVar(&g.configFile, "config", "", "configuration file (default: $MLEGIT_CONFIG, else config.yaml in the current folder, beside mlegit, or in the user's config folder/mlegit)")
 	fs.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 
@@ -111,7 +111,8 @@ func (g *globalOptions) quietForProgress() *slog.Logger {
 
 // loadConfig reads the configuration with the command's flags on top.
 func (g *globalOptions) loadConfig(flags *pflag.FlagSet) (*config.Config, *viper.Viper, error) {
-	return config.Load(g.configFile, flags.Changed("config"), flags)
+	path, explicit := config.Locate(g.configFile)
+	return config.Load(path, explicit, flags)
 }
 
 // parseAsOf reads --as-of (YYYY-MM-DD); empty means today.

@@ -1,4 +1,7 @@
-package roster
+// Package charset turns the bytes of a text file a Polish school saved —
+// a roster exported from UONET+ or SIO, a config.yaml saved by Notepad —
+// into UTF-8, whatever of the usual encodings it was saved in.
+package charset
 
 import (
 	"bytes"
@@ -13,7 +16,7 @@ import (
 // polishLetters are the letters that tell the Polish 8-bit code pages apart.
 const polishLetters = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
 
-// decodeText turns the bytes of a CSV roster into UTF-8 text. The rule:
+// Decode turns the bytes of a text file into UTF-8 text. The rule:
 //
 //  1. A UTF-8 byte-order mark means UTF-8 (the mark is dropped); a UTF-16
 //     mark (Excel's "Unicode text") means UTF-16 of that byte order.
@@ -27,7 +30,7 @@ const polishLetters = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
 // (Windows-1250 0x9C 0x9F 0x8C 0x8F 0xB9 0xA5, ISO-8859-2 0xB6 0xBC 0xA6
 // 0xAC 0xB1 0xA1), and 0x80–0x9F are controls in ISO-8859-2, so Polish
 // text scores clearly higher in its own code page.
-func decodeText(b []byte) (string, error) {
+func Decode(b []byte) (string, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		return string(b[3:]), nil
