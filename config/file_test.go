@@ -159,7 +159,7 @@ func TestCheckFolders(t *testing.T) {
 	}{
 		{filepath.Join(win, "System32", "out"), "", true},
 		{filepath.Join(strings.ToLower(win), "system32", "out"), "", true},
-		{filepath.Join(win + "Apps", "out"), "", false},
+		{filepath.Join(win+"Apps", "out"), "", false},
 		{filepath.Join(filepath.Dir(win), "mlegit", "out"), filepath.Join(win, "state"), true},
 		{filepath.Join(filepath.Dir(win), "mlegit", "out"), "", false},
 	} {
