@@ -68,9 +68,16 @@ func (s *Server) refuse(w http.ResponseWriter, p *page, code int, msg string) {
 	s.render(w, code, "error", p)
 }
 
+// redirect answers a POST with a redirect to path, the message kept in
+// the session for the page there (a URL holds no names and no PESEL).
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, sc *school, path, msg string) {
+	s.sessions.setFlash(sessionOf(r), msg)
+	http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+path, http.StatusSeeOther)
+}
+
 // backTo redirects to the student's page with a message.
-func backTo(w http.ResponseWriter, r *http.Request, sc *school, st *student, msg string) {
-	http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/uczen/"+st.ID+"?ok="+url.QueryEscape(pesel.MaskIn(msg)), http.StatusSeeOther)
+func (s *Server) backTo(w http.ResponseWriter, r *http.Request, sc *school, st *student, msg string) {
+	s.redirect(w, r, sc, "/uczen/"+st.ID, msg)
 }
 
 // sendPDF answers with a PDF shown inline for printing.
@@ -122,7 +129,7 @@ func (s *Server) studentAction(w http.ResponseWriter, r *http.Request, sc *schoo
 			return a.RecordPickup(ctx, st.PESEL, by, date)
 		})
 		if ok {
-			backTo(w, r, sc, st, orDefault(msg, "Odbiór zapisany."))
+			s.backTo(w, r, sc, st, orDefault(msg, "Odbiór zapisany."))
 		}
 	case "uniewaznij":
 		reason, text := r.PostFormValue("powod"), strings.TrimSpace(r.PostFormValue("opis"))
@@ -135,7 +142,7 @@ func (s *Server) studentAction(w http.ResponseWriter, r *http.Request, sc *schoo
 			return a.Invalidate(ctx, st.PESEL, reason, text)
 		})
 		if ok {
-			backTo(w, r, sc, st, orDefault(msg, "Legitymacja unieważniona."))
+			s.backTo(w, r, sc, st, orDefault(msg, "Legitymacja unieważniona."))
 		}
 	case "wydaj-ponownie":
 		reason, text := r.PostFormValue("powod"), strings.TrimSpace(r.PostFormValue("opis"))
@@ -148,7 +155,7 @@ func (s *Server) studentAction(w http.ResponseWriter, r *http.Request, sc *schoo
 			return a.Reissue(ctx, st.PESEL, reason, text)
 		})
 		if ok {
-			backTo(w, r, sc, st, orDefault(msg, "Legitymacja zostanie wydana ponownie po najbliższym nocnym przetwarzaniu."))
+			s.backTo(w, r, sc, st, orDefault(msg, "Legitymacja zostanie wydana ponownie po najbliższym nocnym przetwarzaniu."))
 		}
 	case "zdjecie":
 		f, _, err := r.FormFile("zdjecie")
@@ -161,7 +168,7 @@ func (s *Server) studentAction(w http.ResponseWriter, r *http.Request, sc *schoo
 			return a.SetPhoto(ctx, st.PESEL, io.LimitReader(f, maxUpload))
 		})
 		if ok {
-			backTo(w, r, sc, st, orDefault(msg, "Zdjęcie zapisane; użyje go najbliższe nocne przetwarzanie."))
+			s.backTo(w, r, sc, st, orDefault(msg, "Zdjęcie zapisane; użyje go najbliższe nocne przetwarzanie."))
 		}
 	default:
 		s.notFound(w, "Nie ma takiej czynności.")
@@ -266,7 +273,7 @@ func (s *Server) assignPhoto(w http.ResponseWriter, r *http.Request, sc *school,
 	})
 	if ok {
 		flash := fmt.Sprintf("Zdjęcie „%s” przypisane: %s %s. %s", name, cp.Surname, cp.FirstName, msg)
-		http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/do-poprawy?ok="+url.QueryEscape(pesel.MaskIn(flash)), http.StatusSeeOther)
+		s.redirect(w, r, sc, "/do-poprawy", pesel.MaskIn(flash))
 	}
 }
 

@@ -75,7 +75,10 @@ func (s *Server) withSchool(h schoolHandler) http.HandlerFunc {
 			return
 		}
 		ss := sessionOf(r)
-		p := &page{School: sc, Operator: ss.user, CSRF: ss.csrf, Flash: r.URL.Query().Get("ok"), Login: s.needsLogin()}
+		p := &page{School: sc, Operator: ss.user, CSRF: ss.csrf, Login: s.needsLogin()}
+		if r.Method == http.MethodGet && r.URL.Query().Get("fragment") == "" {
+			p.Flash = s.sessions.popFlash(ss)
+		}
 		h(w, r, sc, p)
 	}
 }
@@ -642,7 +645,7 @@ func (s *Server) writeReports(w http.ResponseWriter, r *http.Request, sc *school
 		return sc.Actions.WriteReports(r.Context())
 	})
 	if ok {
-		http.Redirect(w, r, "/szkola/"+url.PathEscape(sc.ID)+"/rejestr?ok="+url.QueryEscape(orDefault(msg, "Pliki utworzone.")), http.StatusSeeOther)
+		s.redirect(w, r, sc, "/rejestr", orDefault(msg, "Pliki utworzone."))
 	}
 }
 

@@ -18,6 +18,7 @@ type session struct {
 	user     string // "" until logged in (when users exist)
 	csrf     string
 	lastSeen time.Time
+	flash    string // the message the next page shows (kept here, never in a URL)
 }
 
 // sessions holds the live sessions in memory: a restart logs everyone out.
@@ -59,6 +60,28 @@ func (s *sessions) get(r *http.Request) *session {
 	ss.lastSeen = now
 	cp := *ss
 	return &cp
+}
+
+// setFlash keeps msg for the session's next page.
+func (s *sessions) setFlash(ss *session, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x := s.byID[ss.id]; x != nil {
+		x.flash = msg
+	}
+}
+
+// popFlash returns and forgets the session's message.
+func (s *sessions) popFlash(ss *session) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := s.byID[ss.id]
+	if x == nil {
+		return ""
+	}
+	msg := x.flash
+	x.flash = ""
+	return msg
 }
 
 // start makes a new session for user and sets its cookie.

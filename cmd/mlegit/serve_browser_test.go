@@ -402,6 +402,9 @@ func TestServeInBrowser(t *testing.T) {
 		if elevenDigits.MatchString(u) {
 			t.Errorf("URL with 11 digits (a PESEL?): %s", u)
 		}
+		if strings.Contains(u, "Dudek") || strings.Contains(u, "Kowalczyk") {
+			t.Errorf("URL with a student's name: %s", u)
+		}
 	}
 }
 
