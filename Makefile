@@ -54,6 +54,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadXLS$$' -fuzztime $(FUZZTIME) ./roster
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./photos/jpegscale
 	$(GO) test -run '^$$' -fuzz '^FuzzOrientation$$' -fuzztime $(FUZZTIME) ./photos
+	$(GO) test -run '^$$' -fuzz '^FuzzWebPOrientation$$' -fuzztime $(FUZZTIME) ./photos
+	$(GO) test -run '^$$' -fuzz '^FuzzWalk$$' -fuzztime $(FUZZTIME) ./mail
 	$(GO) test -run '^$$' -fuzz '^FuzzScanJPEGHeader$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzSafeEntryName$$' -fuzztime $(FUZZTIME) ./export
 

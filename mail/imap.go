@@ -305,6 +305,12 @@ func fetchOne(cl *client.Client, uid uint32, section *imap.BodySectionName, max 
 		if body == nil || raw != nil {
 			continue
 		}
+		// The client holds the literal in memory already: use it rather
+		// than a second copy.
+		if b, ok := body.(interface{ Bytes() []byte }); ok && int64(body.Len()) <= max {
+			raw = b.Bytes()
+			continue
+		}
 		raw, readErr = io.ReadAll(io.LimitReader(body, max+1))
 	}
 	if err := <-errc; err != nil {

@@ -55,7 +55,48 @@ func isHEIF(data []byte) bool {
 // heifDecodeConfig reads the size after libheif's transformations from the
 // header boxes, without decoding pixels.
 func heifDecodeConfig(data []byte) (image.Config, error) {
-	return heic.DecodeConfig(bytes.NewReader(data))
+	return heic.DecodeConfig(bytes.NewReader(heifHeader(data)))
+}
+
+// heifHeaderBytes is what heic.DecodeConfig reads of a file: the boxes
+// describing the image must be within it.
+const heifHeaderBytes = 32 << 10
+
+// heifHeader returns the part of a HEIF file that describes the image for
+// heic.DecodeConfig: the file itself, or, when the 'meta' box lies beyond
+// the first 32 KB (a writer that puts the image data first), the 'ftyp'
+// and 'meta' boxes alone — the size and rotation are all in 'meta'.
+func heifHeader(data []byte) []byte {
+	var ftyp, meta []byte
+	for off := 0; off+8 <= len(data); {
+		size := uint64(binary.BigEndian.Uint32(data[off:]))
+		typ := string(data[off+4 : off+8])
+		switch size {
+		case 0: // to the end of the file
+			size = uint64(len(data) - off)
+		case 1: // 64-bit size follows the type
+			if off+16 > len(data) {
+				return data
+			}
+			size = binary.BigEndian.Uint64(data[off+8:])
+		}
+		if size < 8 || size > uint64(len(data)-off) {
+			return data
+		}
+		box := data[off : off+int(size)]
+		switch typ {
+		case "ftyp":
+			ftyp = box
+		case "meta":
+			if off+len(box) <= heifHeaderBytes || ftyp == nil || len(ftyp)+len(box) > heifHeaderBytes {
+				return data
+			}
+			meta = box
+			return append(bytes.Clone(ftyp), meta...)
+		}
+		off += int(size)
+	}
+	return data
 }
 
 // heifDecode decodes the primary image in full (HEIF has no reduced-scale

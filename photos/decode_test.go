@@ -171,3 +171,23 @@ func TestNormalizeDirHEICAndWebP(t *testing.T) {
 		assertOutput(t, data, 80, 100, small.MaxBytes)
 	}
 }
+
+// A HEIF writer may put the image data before the 'meta' box; the size is
+// still read from the header alone.
+func TestHEIFConfigWithMetaLast(t *testing.T) {
+	heic := readFixture(t, "quadrants.heic")
+	var ftyp, rest []byte
+	n := int(binary.BigEndian.Uint32(heic))
+	ftyp, rest = heic[:n], heic[n:]
+	filler := append(binary.BigEndian.AppendUint32(nil, 40<<10+8), "free"...)
+	filler = append(filler, make([]byte, 40<<10)...)
+	moved := append(append(append([]byte{}, ftyp...), filler...), rest...)
+	cfg, err := heifDecodeConfig(moved)
+	if err != nil || cfg.Width != 600 || cfg.Height != 480 {
+		t.Errorf("config %+v, %v; want 600x480", cfg, err)
+	}
+	// A broken box structure is left to the decoder to refuse.
+	if got := heifHeader(moved[:100]); len(got) != 100 {
+		t.Errorf("cut file: header of %d bytes", len(got))
+	}
+}

@@ -241,6 +241,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
 		failpoint.Hit(PointDeadlinesApplied)
+		// Photos parents e-mailed that nobody could be matched with.
+		warns, err = mailWarnings(ctx, n.Store)
+		if err != nil {
+			return nil, err
+		}
+		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
 		// The summary names every package the store holds as waiting,
 		// tonight's or a killed night's, never only tonight's counters.
 		warns, err = n.summarizePackages(ctx, cfg, &res.Summary)

@@ -51,6 +51,7 @@ type Warning struct {
 const (
 	WarnPESELRepaired     = "PESEL_REPAIRED"
 	WarnPhotoUnmatched    = "PHOTO_UNMATCHED"
+	WarnMailUnassigned    = "PHOTO_MAIL_UNASSIGNED"
 	WarnPhotoSubfolder    = "PHOTO_SUBFOLDER"
 	WarnRosterIncomplete  = "ROSTER_INCOMPLETE"
 	WarnRosterNoClass     = "ROSTER_NO_CLASS"

@@ -471,6 +471,16 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"file": Quoted("zdjecie1.jpg")},
 	},
+	"PHOTO_MAIL_UNASSIGNED": {
+		Warning: true,
+		Title:   "Zdjęcie przysłane e-mailem nie zostało przypisane do żadnego ucznia.",
+		Action:  "Sprawdź listę nieprzypisane.csv: wskaż ucznia, do którego należy zdjęcie (szkolny informatyk przypisze je jednym poleceniem), albo poproś nadawcę o imię, nazwisko i oddział ucznia.",
+		Details: map[string]string{
+			"": "Wiadomość od {sender} z {date}, załącznik {file}: {why}",
+		},
+		Example: Args{"sender": "rodzic@example.pl", "date": time.Date(2026, 9, 3, 0, 0, 0, 0, time.UTC), "file": Quoted("IMG_2031.JPG"),
+			"why": "Opis pasuje do więcej niż jednego ucznia."},
+	},
 	"PHOTO_SUBFOLDER": {
 		Warning: true,
 		Title:   "Zdjęcia w podfolderach nie są odczytywane.",

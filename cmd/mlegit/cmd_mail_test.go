@@ -117,6 +117,24 @@ func TestMailImportAndAssign(t *testing.T) {
 			t.Errorf("%s rejected: %s %s", r.Name, r.Code, r.Detail)
 		}
 	}
+
+	// A photo nobody could be matched with is also in odrzuceni.csv, to
+	// check, like a photo file that matches nobody.
+	eml := filepath.Join(dir, "nowa.eml")
+	if err := os.WriteFile(eml, []byte(mailWithPhoto("m3@example.pl", "zdjęcie", "IMG_0003.jpg", mailJPEG(t, 3))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := mlegit(t, "mail", "import", "--file", eml, "--photos", photoDir, "--roster", roster, "--out", out, "--school", "sp7"); code != exitRejected {
+		t.Fatalf("import: exit %d %s", code, stderr)
+	}
+	mlegit(t, "run", "--roster", roster, "--photos", photoDir, "--out", out, "--school", "sp7", "--as-of", "2026-09-15")
+	odrz, err := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(odrz), "PHOTO_MAIL_UNASSIGNED") || !strings.Contains(string(odrz), "Wiadomość od rodzic@example.pl z 03.09.2026, załącznik „IMG_0003.jpg”") {
+		t.Errorf("odrzuceni.csv does not list the unassigned mail photo:\n%s", odrz)
+	}
 }
 
 func TestMailFetchNeedsSettings(t *testing.T) {
