@@ -23,16 +23,28 @@ const (
 
 // MkdirAll creates dir and its missing parents with DirMode. An existing
 // folder is left exactly as it is: writing into /tmp or a shared folder
-// must never lock other users out of it. Only folders mlegit creates get
-// DirMode.
+// must never lock other users out of it. Only folders mlegit creates are
+// made private: DirMode on Unix, on Windows a protected DACL (the user,
+// SYSTEM, the Administrators) that the files written inside inherit.
 func MkdirAll(dir string) error {
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		return nil
 	}
-	if err := os.MkdirAll(dir, DirMode); err != nil {
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := MkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	err := os.Mkdir(dir, DirMode)
+	if errors.Is(err, fs.ErrExist) {
+		if fi, serr := os.Stat(dir); serr == nil && fi.IsDir() {
+			return nil // made meanwhile by another writer
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("creating folder %s: %w", dir, err)
 	}
-	return nil
+	return protect(dir)
 }
 
 // File is a pending atomic write. Write to it, then Commit; Close without

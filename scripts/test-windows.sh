@@ -17,7 +17,7 @@ GO=${GO:-go}
 # in each ("." = all).
 PKGS=(
 	"./state Lock"
-	"./safefile Held"
+	"./safefile Held|Private"
 	"./slips Stale|Held"
 	"./config ."
 	"./cmd/mlegit Windows"
@@ -67,7 +67,7 @@ for entry in "${PKGS[@]}"; do
 	GOOS=windows GOARCH=amd64 $GO test -c -overlay "$work/overlay.json" -o "$exe" "$pkg"
 		# Run in the package's folder, as go test does, for testdata/.
 	if (cd "$pkg" && wine "$exe" -test.v -test.run "$run" >"$work/$name.log" 2>&1); then
-		echo "ok    $pkg (windows): $(grep -c "^--- PASS" "$work/$name.log") tests passed"
+		echo "ok    $pkg (windows): $(grep -c "^--- PASS" "$work/$name.log") tests passed, $(grep -c "^--- SKIP" "$work/$name.log") skipped"
 	else
 		tr -d '\r' <"$work/$name.log" | tail -n 60
 		echo "FAIL  $pkg (windows)"
