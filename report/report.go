@@ -118,6 +118,9 @@ type Summary struct {
 	// HeldFiles are reports of this run that another program (Excel) held
 	// open, so their new version was written beside them.
 	HeldFiles []HeldFile `json:"held_files,omitempty"`
+	// ExitCode is the exit code `mlegit run` gave this school's night (0,
+	// 3 or 6, see the README); absent when the run did not finish.
+	ExitCode *int `json:"exit_code,omitempty"`
 }
 
 // Held tells about a night the mass-invalidation guard held: it would
@@ -215,6 +218,12 @@ func Write(dir string, s *Summary) error {
 		return err
 	}
 	s.HeldFiles = held
+	return WriteSummary(dir, s)
+}
+
+// WriteSummary writes only summary.json (atomically), as Write does; run
+// calls it again once the night's exit code is known.
+func WriteSummary(dir string, s *Summary) error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding summary: %w", err)

@@ -186,6 +186,25 @@ type lastRun struct {
 	AsOf     string    // DD.MM.RRRR
 	Summary  report.Summary
 	Problems int
+	HasExit  bool   // summary.json carries the run's exit code
+	Exit     int    // the exit code of mlegit run
+	ExitText string // its meaning in Polish
+}
+
+// exitMeanings are, in Polish, the exit codes a school's night can end
+// with (the README's table, codes 0, 3 and 6).
+var exitMeanings = map[int]string{
+	0: "bez uwag — wszyscy uczniowie przyjęci",
+	3: "część uczniów odrzucona — zobacz, co poprawić",
+	6: "noc wstrzymana — zbyt wiele unieważnień; niczego nie zmieniono",
+}
+
+// exitMeaning is the Polish meaning of a run's exit code.
+func exitMeaning(code int) string {
+	if m, ok := exitMeanings[code]; ok {
+		return m
+	}
+	return "przetwarzanie zakończone błędem"
 }
 
 func readLastRun(out string) (lastRun, error) {
@@ -209,6 +228,9 @@ func readLastRun(out string) (lastRun, error) {
 	}
 	lr.Found = true
 	lr.Problems = len(lr.Summary.Rejections)
+	if c := lr.Summary.ExitCode; c != nil {
+		lr.HasExit, lr.Exit, lr.ExitText = true, *c, exitMeaning(*c)
+	}
 	return lr, nil
 }
 

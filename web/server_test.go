@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mlegit/mlegit/lifecycle"
+	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/state"
 )
 
@@ -404,5 +405,48 @@ func TestDistrictPicker(t *testing.T) {
 	}
 	if resp, _ := c.do("GET", "/szkola/sp3/", nil); resp.StatusCode != 404 {
 		t.Errorf("unknown school: %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestDashboardShowsExitCodeAndHeld(t *testing.T) {
+	sc, _ := testSchool(t)
+	if err := os.MkdirAll(sc.Out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, newServer(t, Options{Schools: []School{sc}}))
+	for _, tc := range []struct {
+		code int
+		held *report.Held
+		want []string
+		not  []string
+	}{
+		{0, nil, []string{"Wynik nocy: kod 0 — bez uwag"}, []string{"Noc wstrzymana", "wstrzymanych unieważnień"}},
+		{3, nil, []string{"Wynik nocy: kod 3 — część uczniów odrzucona"}, []string{"wstrzymanych unieważnień"}},
+		{6, &report.Held{Invalidations: 12, Limit: 5}, []string{"Wynik nocy: kod 6 — noc wstrzymana — zbyt wiele unieważnień",
+			"wstrzymanych unieważnień: 12 (dopuszczalnie 5)"}, nil},
+	} {
+		code := tc.code
+		sum := report.Summary{School: sc.ID, AsOf: "2026-09-16", Students: 2, ExitCode: &code, Held: tc.held}
+		if err := report.WriteSummary(sc.Out, &sum); err != nil {
+			t.Fatal(err)
+		}
+		_, body := c.do("GET", "/szkola/sp1/", nil)
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("exit %d: Pulpit lacks %q", code, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(body, n) {
+				t.Errorf("exit %d: Pulpit shows %q", code, n)
+			}
+		}
+	}
+	// A summary written before exit codes were recorded says nothing about one.
+	if err := report.WriteSummary(sc.Out, &report.Summary{School: sc.ID, AsOf: "2026-09-16"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := c.do("GET", "/szkola/sp1/", nil); strings.Contains(body, "Wynik nocy") {
+		t.Error("Pulpit invents an exit code")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/lifecycle"
 	"github.com/mlegit/mlegit/pipeline"
+	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
 	"github.com/mlegit/mlegit/state"
 )
@@ -139,7 +140,7 @@ func runRun(ctx context.Context, opts runOptions, g *globalOptions, cmd *cobra.C
 		fmt.Fprintf(g.stdout, "%d roster file(s) could not be used: see odrzuceni.csv\n", res.FilesFailed)
 	}
 	printOpenFiles(g.stdout, sum.HeldFiles)
-	if sum.Rejected > 0 || res.FilesFailed > 0 {
+	if nightExit(res) == exitRejected {
 		return errRejected
 	}
 	return nil
@@ -200,7 +201,16 @@ func (e *schoolEnv) runSchool(ctx context.Context, s district.School, progress b
 		}
 		pc.Pack = &pipeline.Package{OutDir: s.Out, School: s.ID, AsOf: e.asOf, PhotoDir: photoDir}
 	}
-	return pipeline.Run(ctx, pc)
+	res, err := pipeline.Run(ctx, pc)
+	if err != nil {
+		return res, err
+	}
+	code := nightExit(res)
+	res.Summary.ExitCode = &code
+	if err := report.WriteSummary(s.Out, &res.Summary); err != nil {
+		return res, fmt.Errorf("writing the exit code to summary.json: %w", err)
+	}
+	return res, nil
 }
 
 // deadlines are the lifecycle limits from the configuration.

@@ -197,6 +197,7 @@ func TestEventPartialExportHeldThenLetThrough(t *testing.T) {
 	if sum.Held == nil || sum.Held.Invalidations <= sum.Held.Limit || len(sum.Held.Students) != sum.Held.Invalidations {
 		t.Fatalf("summary held: %+v", sum.Held)
 	}
+	checkExitCode(t, sum, exitHeld)
 	csv, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv"))
 	if !strings.Contains(string(csv), string(reject.InvalidationHeld)) || !strings.Contains(string(csv), "eksport listy uczniów jest kompletny") ||
 		!strings.Contains(string(csv), pesel.Masked(pawel)) || fullPESEL.Match(csv) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/mlegit/mlegit/config"
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/pipeline"
 )
 
 // Exit codes; see the package comment.
@@ -75,6 +76,18 @@ func usageErrorf(format string, a ...any) error {
 
 // errRejected ends a run that completed with rejections.
 var errRejected = &exitError{code: exitRejected, err: errors.New("some students were rejected")}
+
+// nightExit is the exit code of one school's finished night (run writes it
+// to summary.json as exit_code): held, some students rejected, or clean.
+func nightExit(res *pipeline.Result) int {
+	switch {
+	case res.Held:
+		return exitHeld
+	case res.Summary.Rejected > 0 || res.FilesFailed > 0:
+		return exitRejected
+	}
+	return exitOK
+}
 
 func exitCode(err error) int {
 	if err == nil {

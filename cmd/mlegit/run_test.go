@@ -44,6 +44,14 @@ func readSummary(t *testing.T, dir string) report.Summary {
 // printed or logged.
 var fullPESEL = regexp.MustCompile(`\b\d{11}\b`)
 
+// checkExitCode asserts summary.json records the run's exit code.
+func checkExitCode(t *testing.T, s report.Summary, want int) {
+	t.Helper()
+	if s.ExitCode == nil || *s.ExitCode != want {
+		t.Errorf("summary.json exit_code %v, want %d", s.ExitCode, want)
+	}
+}
+
 func TestRunSamplesSameSummaryInEveryFormat(t *testing.T) {
 	var first *report.Summary
 	for _, f := range []string{"uczniowie-utf8.csv", "uczniowie-cp1250.csv", "uczniowie.xlsx"} {
@@ -58,6 +66,7 @@ func TestRunSamplesSameSummaryInEveryFormat(t *testing.T) {
 				t.Errorf("full PESEL %s printed", m)
 			}
 			s := readSummary(t, out)
+			checkExitCode(t, s, exitRejected)
 			if s.Students != 30 || s.Accepted+s.Rejected != s.Students {
 				t.Errorf("counts: %d students, %d accepted, %d rejected", s.Students, s.Accepted, s.Rejected)
 			}
@@ -244,9 +253,11 @@ func TestRunRosterFilesWithTheSameName(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if s := readSummary(t, out); s.Accepted != 2 || s.Sent != 2 {
+	s := readSummary(t, out)
+	if s.Accepted != 2 || s.Sent != 2 {
 		t.Errorf("accepted %d, sent %d; want 2 and 2", s.Accepted, s.Sent)
 	}
+	checkExitCode(t, s, exitOK)
 }
 
 func TestRunSamplesWithPhotos(t *testing.T) {
