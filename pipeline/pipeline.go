@@ -240,6 +240,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("applying deadlines: %w", err)
 		}
 		res.Summary.Warnings = append(res.Summary.Warnings, warns...)
+		if err := n.purgeMailPhotos(ctx, cfg.AsOf, cfg.OutDir, cfg.Log); err != nil {
+			return nil, fmt.Errorf("applying deadlines: %w", err)
+		}
 		failpoint.Hit(PointDeadlinesApplied)
 		// Photos parents e-mailed that nobody could be matched with.
 		warns, err = mailWarnings(ctx, n.Store)

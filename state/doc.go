@@ -108,7 +108,7 @@
 //	  name TEXT,              -- attachment file name as sent
 //	  received TEXT,          -- RFC 3339
 //	  sender, subject TEXT,
-//	  status TEXT,            -- assigned, unassigned, older, assigned_by_hand
+//	  status TEXT,            -- assigned, unassigned, older, assigned_by_hand, purged
 //	  pesel TEXT,             -- '' while unassigned
 //	  file TEXT,              -- the photo written, or the unassigned copy kept
 //	  why TEXT,               -- why unassigned (mail.Why)

@@ -25,6 +25,10 @@ const (
 	// MailAssignedByHand: an unassigned photo the secretariat assigned
 	// (mlegit photos assign).
 	MailAssignedByHand MailStatus = "assigned_by_hand"
+	// MailPurged: an unassigned photo nobody assigned within
+	// photo_retention_days; its kept copy was deleted (children's photos
+	// are not kept longer than that).
+	MailPurged MailStatus = "purged"
 )
 
 // MailPhoto is the provenance of one photo taken from e-mail.
@@ -156,6 +160,40 @@ func (s *Store) RecordMailMessage(ctx context.Context, messageID string, receive
 		ON CONFLICT (message_id) DO NOTHING`, messageID, received.UTC().Format(time.RFC3339), photos, stamp(at))
 	if err != nil {
 		return fmt.Errorf("recording mail message: %w", err)
+	}
+	return nil
+}
+
+// UnassignedPastRetention returns the unassigned photos whose kept copy is
+// past photo_retention_days on the as-of date: received (or, without a
+// date received, recorded) more than PhotoRetentionDays calendar days
+// before asOf, as the source photos' purge counts days.
+func (s *Store) UnassignedPastRetention(ctx context.Context, asOf time.Time, cfg Deadlines) ([]MailPhoto, error) {
+	cfg = cfg.withDefaults()
+	ms, err := s.MailPhotos(ctx, MailUnassigned)
+	if err != nil {
+		return nil, err
+	}
+	today := civil(asOf)
+	var out []MailPhoto
+	for _, m := range ms {
+		from := m.Received
+		if from.IsZero() {
+			from = m.Recorded
+		}
+		if due := addDays(from.UTC(), cfg.PhotoRetentionDays); !due.IsZero() && today.After(due) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// MarkMailPhotoPurged records that the unassigned copy kept at file was
+// deleted at at. Repeating it changes nothing.
+func (s *Store) MarkMailPhotoPurged(ctx context.Context, file string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE mail_photos SET status = ?, recorded_at = ? WHERE file = ? AND status = ?`,
+		MailPurged, stamp(at), file, MailUnassigned); err != nil {
+		return fmt.Errorf("recording purged mail photo: %w", err)
 	}
 	return nil
 }

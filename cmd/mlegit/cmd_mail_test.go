@@ -135,6 +135,32 @@ func TestMailImportAndAssign(t *testing.T) {
 	if !strings.Contains(string(odrz), "PHOTO_MAIL_UNASSIGNED") || !strings.Contains(string(odrz), "Wiadomość od rodzic@example.pl z 03.09.2026, załącznik „IMG_0003.jpg”") {
 		t.Errorf("odrzuceni.csv does not list the unassigned mail photo:\n%s", odrz)
 	}
+
+	// The kept copy is a child's photo: kept photo_retention_days (30)
+	// after it was received (03.09.2026), purged by the nightly run after.
+	csv, _ = os.ReadFile(filepath.Join(out, "nieprzypisane.csv"))
+	lines = strings.Split(strings.TrimSpace(string(csv)), "\r\n")
+	if len(lines) != 2 {
+		t.Fatalf("nieprzypisane.csv:\n%s", csv)
+	}
+	kept = filepath.Join(out, strings.Split(lines[1], ";")[5])
+	mlegit(t, "run", "--roster", roster, "--photos", photoDir, "--out", out, "--school", "sp7", "--as-of", "2026-10-03")
+	if _, err := os.Stat(kept); err != nil {
+		t.Fatalf("copy purged within retention: %v", err)
+	}
+	for range 2 { // a second run finds nothing left to do
+		mlegit(t, "run", "--roster", roster, "--photos", photoDir, "--out", out, "--school", "sp7", "--as-of", "2026-10-04")
+		if _, err := os.Stat(kept); !os.IsNotExist(err) {
+			t.Errorf("copy past retention still there: %v", err)
+		}
+		csv, _ = os.ReadFile(filepath.Join(out, "nieprzypisane.csv"))
+		if n := len(strings.Split(strings.TrimSpace(string(csv)), "\r\n")); n != 1 {
+			t.Errorf("nieprzypisane.csv still lists %d photos:\n%s", n-1, csv)
+		}
+		if odrz, _ := os.ReadFile(filepath.Join(out, "odrzuceni.csv")); strings.Contains(string(odrz), "PHOTO_MAIL_UNASSIGNED") {
+			t.Errorf("odrzuceni.csv still lists the purged photo:\n%s", odrz)
+		}
+	}
 }
 
 func TestMailFetchNeedsSettings(t *testing.T) {
