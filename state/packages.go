@@ -179,13 +179,16 @@ func confirmPackagesOf(ctx context.Context, tx *sql.Tx, pesels []string, at time
 	return nil
 }
 
-// Packages returns every recorded package, oldest first.
+// Packages returns every recorded package, oldest first; packages created
+// in the same second come in the order they were recorded, so the last one
+// is the newest (a second package of one night is named "-2", which sorts
+// before the first by name).
 func (s *Store) Packages(ctx context.Context) ([]Package, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT p.name, p.sha256, p.created, p.confirmed, p.confirmed_by,
 		(SELECT COUNT(*) FROM package_students ps WHERE ps.package = p.name),
 		(SELECT COUNT(*) FROM package_students ps JOIN students s ON s.pesel = ps.pesel AND s.issue = ps.issue
 			WHERE ps.package = p.name AND s.state = ?)
-		FROM packages p ORDER BY p.created, p.name`, Packaged.String())
+		FROM packages p ORDER BY p.created, p.rowid`, Packaged.String())
 	if err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)
 	}
