@@ -1,6 +1,10 @@
 # mlegit — two commands on a fresh machine with Go: `make run`, `make test`.
 GO      ?= go
 BIN     ?= ./bin/mlegit
+# gen2brain/heic would otherwise load a system libheif through purego, which
+# links the binary dynamically; nodynamic keeps its WebAssembly build only:
+# one static, cgo-free binary that decodes HEIC the same way everywhere.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=nodynamic)
 OUT     ?= out
 AS_OF   ?= 2026-09-15
 
