@@ -58,22 +58,24 @@ func NormalizeDir(ctx context.Context, inDir string, cfg Config) (Report, error)
 	} else if same {
 		return rep, fmt.Errorf("output folder %s is the input folder: the photos would be overwritten", outDir)
 	}
-	entries, err := os.ReadDir(inDir)
+	l, err := ListDir(inDir)
 	if err != nil {
 		return rep, fmt.Errorf("listing photos: %w", err)
 	}
 	byStem := map[string][]string{}
 	var stems []string
-	for _, e := range entries {
-		if e.IsDir() || !IsImageName(e.Name()) {
+	// Unreadable files stay candidates: reading them rejects them as
+	// PHOTO_UNREADABLE in the report, naming the file.
+	for _, name := range slices.Concat(l.Files, l.Unreadable) {
+		if !IsImageName(name) {
 			continue
 		}
 		rep.Total++
-		stem := safefile.FoldCase(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())))
+		stem := safefile.FoldCase(strings.TrimSuffix(name, filepath.Ext(name)))
 		if byStem[stem] == nil {
 			stems = append(stems, stem)
 		}
-		byStem[stem] = append(byStem[stem], e.Name())
+		byStem[stem] = append(byStem[stem], name)
 	}
 	var jobs []Job
 	for _, stem := range stems {

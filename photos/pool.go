@@ -169,7 +169,7 @@ func readSource(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("stat: %w", err), Variant: "open"}
 	}
-	if !st.Mode().IsRegular() {
+	if !readableMode(st.Mode()) {
 		return nil, &Error{Code: reject.PhotoUnreadable, Err: fmt.Errorf("not a regular file"), Variant: "open"}
 	}
 	if st.Size() > limit {

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -66,23 +63,27 @@ func (p *Photos) Run(ctx context.Context, in []*Verdict, out chan<- *Verdict) (P
 		prog = nopProgress{}
 	}
 	var rep PhotoReport
-	entries, err := os.ReadDir(p.SourceDir)
+	l, err := photos.ListDir(p.SourceDir)
 	if err != nil {
 		return rep, fmt.Errorf("listing photos: %w", err)
 	}
-	var files []string
-	for _, e := range entries {
-		switch {
-		case e.Type().IsRegular():
-			files = append(files, e.Name())
-		case e.IsDir() && !strings.HasPrefix(e.Name(), "."):
-			w := report.NewWarning(report.WarnPhotoSubfolder, "photos in subfolders are not read; move them into the photos folder",
-				"", texts.Args{"folder": texts.Quoted(e.Name())})
-			w.File = e.Name() + "/"
+	files := l.Files
+	for _, d := range l.Subfolders {
+		w := report.NewWarning(report.WarnPhotoSubfolder, "photos in subfolders are not read; move them into the photos folder",
+			"", texts.Args{"folder": texts.Quoted(d)})
+		w.File = d + "/"
+		rep.Warnings = append(rep.Warnings, w)
+	}
+	offline := func(names []string, english, variant string) {
+		for _, f := range names {
+			name := pesel.MaskIn(f)
+			w := report.NewWarning(report.WarnPhotoOffline, english, variant, texts.Args{"file": texts.Quoted(name)})
+			w.File = name
 			rep.Warnings = append(rep.Warnings, w)
 		}
 	}
-	sort.Strings(files)
+	offline(l.Unreadable, "photo file cannot be read now (online-only in OneDrive?); keep it on this device and run again", "")
+	offline(l.Special, "not a file (named pipe, socket or device); not read", "special")
 
 	// Rejected students take part in matching too, so that their photos are
 	// not reported as matching nobody; their matches are then ignored.

@@ -53,6 +53,7 @@ const (
 	WarnPhotoUnmatched    = "PHOTO_UNMATCHED"
 	WarnMailUnassigned    = "PHOTO_MAIL_UNASSIGNED"
 	WarnPhotoSubfolder    = "PHOTO_SUBFOLDER"
+	WarnPhotoOffline      = "PHOTO_OFFLINE"
 	WarnRosterIncomplete  = "ROSTER_INCOMPLETE"
 	WarnRosterNoClass     = "ROSTER_NO_CLASS"
 	WarnDeadlineNear      = "DEADLINE_NEAR"

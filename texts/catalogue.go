@@ -490,6 +490,16 @@ var catalogue = map[string]Entry{
 		},
 		Example: Args{"folder": Quoted("klasa 2a")},
 	},
+	"PHOTO_OFFLINE": {
+		Warning: true,
+		Title:   "Pliku ze zdjęciem nie można teraz odczytać.",
+		Action:  "Plik jest zapewne tylko w chmurze (OneDrive): otwórz folder ze zdjęciami w Eksploratorze plików, kliknij folder lub plik prawym przyciskiem, wybierz „Zawsze zachowuj na tym urządzeniu” i uruchom program ponownie.",
+		Details: map[string]string{
+			"":        "Plik {file} jest zapewne tylko w chmurze (OneDrive) i nie można go teraz otworzyć.",
+			"special": "Plik {file} nie jest zwykłym plikiem (np. potok nazwany lub urządzenie) i nie został odczytany; usuń go z folderu ze zdjęciami.",
+		},
+		Example: Args{"file": Quoted("Nowak Ewa 2b.jpg")},
+	},
 	"ROSTER_INCOMPLETE": {
 		Warning: true,
 		Title:   "Jednego z plików z listą uczniów nie odczytano.",
