@@ -200,6 +200,9 @@ func TestWrite(t *testing.T) {
 	})
 	t.Run("pdf text", func(t *testing.T) {
 		if _, err := exec.LookPath("pdftotext"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatal("pdftotext is missing; .ci/run installs poppler-utils")
+			}
 			t.Skip("pdftotext not installed")
 		}
 		text, err := exec.Command("pdftotext", "-enc", "UTF-8", w.PDF, "-").Output()

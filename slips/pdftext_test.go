@@ -80,6 +80,9 @@ func tjStrings(t *testing.T, content []byte) []string {
 func popplerText(t *testing.T, pdf []byte) []string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing; .ci/run installs poppler-utils")
+		}
 		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
 	}
 	f := filepath.Join(t.TempDir(), "in.pdf")
