@@ -83,9 +83,9 @@ func runInvalidate(ctx context.Context, opts invalidateOptions, g *globalOptions
 	if opts.PESEL == "" || opts.Reason == "" {
 		return usageErrorf("--pesel and --reason are required")
 	}
-	p, err := pesel.Parse(opts.PESEL)
+	p, err := parsePESELFlag(opts.PESEL)
 	if err != nil {
-		return usageErrorf("--pesel %s: %w", pesel.Masked(opts.PESEL), err)
+		return err
 	}
 	reason, detail, err := lifecycle.ParseFlag(opts.Reason, false)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mlegit/mlegit/lifecycle"
-	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/state"
 )
 
@@ -64,9 +63,9 @@ func runPickup(ctx context.Context, opts pickupOptions, g *globalOptions, cmd *c
 	if opts.PESEL == "" || opts.By == "" {
 		return usageErrorf("--pesel and --by are required")
 	}
-	p, err := pesel.Parse(opts.PESEL)
+	p, err := parsePESELFlag(opts.PESEL)
 	if err != nil {
-		return usageErrorf("--pesel %s: %w", pesel.Masked(opts.PESEL), err)
+		return err
 	}
 	date, err := parseAsOf(opts.Date)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mlegit/mlegit/lifecycle"
-	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/state"
 )
 
@@ -65,9 +64,9 @@ func runReissue(ctx context.Context, opts reissueOptions, g *globalOptions, cmd 
 	if opts.PESEL == "" {
 		return usageErrorf("--pesel is required")
 	}
-	p, err := pesel.Parse(opts.PESEL)
+	p, err := parsePESELFlag(opts.PESEL)
 	if err != nil {
-		return usageErrorf("--pesel %s: %w", pesel.Masked(opts.PESEL), err)
+		return err
 	}
 	reason, detail, err := lifecycle.ParseFlag(opts.Reason, true)
 	if err != nil {

@@ -83,8 +83,8 @@ func runSlips(ctx context.Context, opts slipsOptions, g *globalOptions, flags *p
 		return err
 	}
 	for _, p := range opts.PESEL {
-		if _, err := pesel.Parse(p); err != nil {
-			return usageErrorf("--pesel %s: %v", pesel.Masked(p), err)
+		if _, err := parsePESELFlag(p); err != nil {
+			return err
 		}
 	}
 	asOf, err := parseAsOf(cfg.AsOf)

@@ -74,6 +74,16 @@ func usageErrorf(format string, a ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
 }
 
+// parsePESELFlag reads the value of a --pesel flag; a bad one is a usage
+// error that names it masked, never in full.
+func parsePESELFlag(s string) (pesel.PESEL, error) {
+	p, err := pesel.Parse(s)
+	if err != nil {
+		return "", usageErrorf("--pesel %s: %w", pesel.Masked(s), err)
+	}
+	return p, nil
+}
+
 // errRejected ends a run that completed with rejections.
 var errRejected = &exitError{code: exitRejected, err: errors.New("some students were rejected")}
 
