@@ -369,17 +369,34 @@ func WriteCSV(w io.Writer, rs []reject.Rejection) error {
 // blank line, a "Do sprawdzenia" line and the lines to check, in the same
 // columns.
 func writeCSV(w io.Writer, rejected, check []line) error {
+	cells := func(ls []line) [][]string {
+		out := make([][]string, len(ls))
+		for i, l := range ls {
+			out[i] = l.cells()
+		}
+		return out
+	}
+	return WriteSectionsCSV(w, header, cells(rejected), cells(check))
+}
+
+// WriteSectionsCSV writes a secretariat's CSV report as odrzuceni.csv lays
+// it out: UTF-8 with BOM, ';', CRLF, every cell neutralised against
+// formula injection; the header, the rejected rows, then, when check is
+// not empty, a blank row, a "Do sprawdzenia" row and the rows to check,
+// in the same columns. Other reports (odrzucone_zdjecia.csv) call it so
+// the secretariat reads every one alike.
+func WriteSectionsCSV(w io.Writer, header []string, rejected, check [][]string) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	cw.Write(header)
-	put := func(ls []line) {
-		for _, l := range ls {
-			c := l.cells()
-			for i := range c {
-				c[i] = formula.Neutralize(c[i])
+	put := func(rows [][]string) {
+		for _, r := range rows {
+			c := make([]string, len(r))
+			for i, v := range r {
+				c[i] = formula.Neutralize(v)
 			}
 			cw.Write(c)
 		}
@@ -392,7 +409,7 @@ func writeCSV(w io.Writer, rejected, check []line) error {
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("encoding rejections CSV: %w", err)
+		return fmt.Errorf("encoding CSV report: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err

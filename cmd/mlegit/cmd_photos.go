@@ -18,10 +18,15 @@ JPEG within the profile's byte limit, without metadata, as
 --out/<name>.jpg. Files that are not images are skipped.
 
 Photos that cannot be used are listed in --out/odrzucone_zdjecia.csv
-(Excel, Polish: plik;kod;powód).
+(Excel, Polish: Plik;Kod błędu;Powód;Szczegóły). Below them, under
+"Do sprawdzenia" as in odrzuceni.csv, the same file lists the photos that
+were written but should be looked at: too dark (PHOTO_DARK), out of focus
+(PHOTO_BLURRED), no face found (PHOTO_NO_FACE), a background too dark for
+the profile (PHOTO_BACKGROUND_CHECK).
 
-Exit codes: 0 every photo written, 3 some photos rejected, 2 usage/config
-error, 1 fatal (a folder cannot be read or written).`
+Exit codes: 0 every photo written (some may be listed to check), 3 some
+photos rejected, 2 usage/config error, 1 fatal (a folder cannot be read
+or written).`
 
 // photosOptions are the flags of mlegit photos that are not configuration
 // keys (--out, --profile and --workers are).
@@ -70,11 +75,21 @@ func runPhotos(ctx context.Context, opts photosOptions, g *globalOptions, cmd *c
 		return err
 	}
 	g.log.Info("photos normalised", "profile", cfg.Profile, "found", rep.Total,
-		"written", rep.Written, "rejected", len(rep.Rejected))
-	fmt.Fprintf(g.stdout, "photos: %d, written: %d, rejected: %d; report: %s\n",
-		rep.Total, rep.Written, len(rep.Rejected), rep.ReportPath)
+		"written", rep.Written, "rejected", len(rep.Rejected), "warnings", len(rep.Warnings))
+	fmt.Fprintf(g.stdout, "photos: %d, written: %d, rejected: %d, to check: %d (%d warnings); report: %s\n",
+		rep.Total, rep.Written, len(rep.Rejected), photosToCheck(rep), len(rep.Warnings), rep.ReportPath)
 	if len(rep.Rejected) > 0 {
 		return &exitError{code: exitRejected, err: fmt.Errorf("%d photos rejected", len(rep.Rejected))}
 	}
 	return nil
+}
+
+// photosToCheck counts the written photos that have warnings (a photo may
+// have several).
+func photosToCheck(rep photos.Report) int {
+	files := map[string]bool{}
+	for _, w := range rep.Warnings {
+		files[w.File] = true
+	}
+	return len(files)
 }

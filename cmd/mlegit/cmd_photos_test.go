@@ -15,11 +15,19 @@ import (
 	"github.com/mlegit/mlegit/photos"
 )
 
-func testJPEG(t *testing.T, w, h int) []byte {
+func testJPEG(t *testing.T, w, h int) []byte { return patternJPEG(t, w, h, 1) }
+
+// darkJPEG is testJPEG's pattern at a sixth of its brightness: a photo
+// mlegit writes and warns about as too dark.
+func darkJPEG(t *testing.T, w, h int) []byte { return patternJPEG(t, w, h, 6) }
+
+// patternJPEG encodes a busy w×h pattern with its brightness divided by
+// div.
+func patternJPEG(t *testing.T, w, h int, div uint8) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
-		img.Pix[i] = uint8(i * 13)
+		img.Pix[i] = uint8(i*13) / div
 	}
 	img.Set(0, 0, color.White)
 	var b bytes.Buffer
@@ -33,7 +41,7 @@ func TestPhotosCommand(t *testing.T) {
 	in, out := t.TempDir(), filepath.Join(t.TempDir(), "gotowe")
 	good := testJPEG(t, 600, 800)
 	for name, data := range map[string][]byte{"Jan Nowak 1a.JPG": good, "ucięte.jpg": good[:300], "opis.txt": []byte("x"),
-		"11210110089.jpg": good[:200]} {
+		"11210110089.jpg": good[:200], "Ewa Lis 2b.jpg": darkJPEG(t, 600, 800)} {
 		if err := os.WriteFile(filepath.Join(in, name), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +50,8 @@ func TestPhotosCommand(t *testing.T) {
 	if code != exitRejected {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitRejected, stderr)
 	}
-	if !strings.Contains(stdout, "photos: 3, written: 1, rejected: 2") {
+	// The dark photo is written and counted as one to check.
+	if !strings.Contains(stdout, "photos: 4, written: 2, rejected: 2, to check: 1 (1 warnings)") {
 		t.Errorf("stdout %q", stdout)
 	}
 	cfg, err := readJPEGConfig(filepath.Join(out, "Jan Nowak 1a.jpg"))
@@ -52,6 +61,12 @@ func TestPhotosCommand(t *testing.T) {
 	csv, err := os.ReadFile(filepath.Join(out, photos.RejectsFile))
 	if err != nil || !strings.Contains(string(csv), "ucięte.jpg;PHOTO_UNREADABLE;") {
 		t.Errorf("rejections report %q, %v", csv, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "Ewa Lis 2b.jpg")); err != nil {
+		t.Errorf("dark photo not written: %v", err)
+	}
+	if !strings.Contains(string(csv), "\r\nDo sprawdzenia;;;\r\nEwa Lis 2b.jpg;PHOTO_DARK;") {
+		t.Errorf("report does not list the dark photo to check:\n%s", csv)
 	}
 	// A photo named by its PESEL is listed masked, like in every
 	// secretariat file.
