@@ -11,23 +11,26 @@ import (
 	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/state"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // ErrRefused is wrapped by every *RefusedError.
 var ErrRefused = errors.New("refused")
 
 // RefusedError is an action the lifecycle does not allow for the student
-// as it stands; nothing was changed. Polish says why, for the
-// secretariat.
+// as it stands; nothing was changed. Code names the reason (scripts match
+// on it); Polish says why, for the secretariat: the catalogue's title,
+// what to do and the detail, as whole sentences.
 type RefusedError struct {
 	PESEL  string // full number; Error masks it
 	Action string // "pickup", "reissue", ...
 	State  state.State
+	Code   reject.Code
 	Polish string
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("%s of %s refused in state %s: %s", e.Action, pesel.Masked(e.PESEL), e.State, e.Polish)
+	return fmt.Sprintf("%s of %s refused in state %s (%s): %s", e.Action, pesel.Masked(e.PESEL), e.State, e.Code, e.Polish)
 }
 
 func (e *RefusedError) Unwrap() error { return ErrRefused }
@@ -133,28 +136,29 @@ func Pickup(ctx context.Context, st *state.Store, p, by string, at time.Time) (O
 	if err != nil {
 		return out, err
 	}
-	refuse := func(why string) (Outcome, error) {
-		return out, &RefusedError{PESEL: p, Action: "pickup", State: rec.State, Polish: why}
+	refuse := func(c reject.Code, variant string, a texts.Args) (Outcome, error) {
+		return out, &RefusedError{PESEL: p, Action: "pickup", State: rec.State, Code: c,
+			Polish: c.Message() + " " + c.Detail(variant, a)}
 	}
+	since := texts.Args{"since": rec.Since}
 	switch rec.State {
 	case state.SlipPrinted:
 	case state.Invalidated:
-		return refuse("legitymacja jest unieważniona — tego wydruku nie wolno wydać")
+		return refuse(reject.PickupInvalidated, "", since)
 	case state.Expired:
-		return refuse("kody wygasły nieaktywowane — potrzebne ponowne wydanie (mlegit reissue)")
+		return refuse(reject.PickupCodesExpired, "", since)
 	case state.CodesReceived:
-		return refuse("wydruk z kodami nie został jeszcze wydrukowany (mlegit slips)")
-	case state.PickedUp, state.Activated:
-		when := ""
-		if !rec.PickedUpAt.IsZero() {
-			when = " " + rec.PickedUpAt.Format("02.01.2006")
-		}
+		return refuse(reject.PickupNotPrinted, "", since)
+	case state.Activated, state.PickedUp:
 		if rec.State == state.Activated && rec.PickedUpAt.IsZero() {
-			return refuse("legitymacja jest już aktywowana")
+			return refuse(reject.PickupActivated, "", since)
 		}
-		return refuse("wydruk tego wydania odebrano już" + when)
+		if rec.PickedUpAt.IsZero() {
+			return refuse(reject.PickupAlreadyDone, "undated", nil)
+		}
+		return refuse(reject.PickupAlreadyDone, "", texts.Args{"date": rec.PickedUpAt})
 	default:
-		return refuse("kody z portalu jeszcze nie dotarły")
+		return refuse(reject.PickupNoCodes, "", texts.Args{"state": texts.State(rec.State.String())})
 	}
 	if err := st.ImportPickups(ctx, []state.Pickup{{PESEL: p, By: by, At: at}}); err != nil {
 		return out, err

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mlegit/mlegit/codes"
 	"github.com/mlegit/mlegit/pesel"
+	"github.com/mlegit/mlegit/reject"
 	"github.com/mlegit/mlegit/state"
+	"github.com/mlegit/mlegit/texts"
 )
 
 var day0 = time.Date(2026, 9, 15, 21, 0, 0, 0, time.UTC)
@@ -180,15 +183,28 @@ func TestReissueAfterParentRequest(t *testing.T) {
 
 func TestPickupRefusals(t *testing.T) {
 	s := openTest(t)
-	for i, st := range []state.State{state.Invalidated, state.Expired, state.CodesReceived, state.Packaged, state.New} {
+	for i, c := range []struct {
+		st   state.State
+		code reject.Code
+		says string // part of the Polish reason
+	}{
+		{state.Invalidated, reject.PickupInvalidated, "unieważniono 15.09.2026"},
+		{state.Expired, reject.PickupCodesExpired, "wygasły 15.09.2026"},
+		{state.CodesReceived, reject.PickupNotPrinted, "mlegit slips"},
+		{state.Activated, reject.PickupActivated, "Aktywowano ją 15.09.2026"},
+		{state.Packaged, reject.PickupNoCodes, "Stan mLegitymacji: wysłana do portalu."},
+		{state.New, reject.PickupNoCodes, "Stan mLegitymacji: nowa."},
+	} {
 		p := testPESEL(i + 1)
-		seed(t, s, p, st)
+		seed(t, s, p, c.st)
 		var re *RefusedError
 		_, err := Pickup(t.Context(), s, p, "matka", day(1))
-		if !errors.As(err, &re) || !errors.Is(err, ErrRefused) || re.Polish == "" {
-			t.Errorf("%s: pickup %v, want a refusal with a Polish reason", st, err)
+		if !errors.As(err, &re) || !errors.Is(err, ErrRefused) || re.Code != c.code || !strings.Contains(re.Polish, c.says) {
+			t.Errorf("%s: pickup %v, want a refusal %s saying %q", c.st, err, c.code, c.says)
+		} else if !strings.HasPrefix(re.Polish, c.code.Title()) || len(texts.Lint(texts.StripCodes(re.Polish))) > 0 {
+			t.Errorf("%s: reason %q is not the catalogue's Polish text", c.st, re.Polish)
 		}
-		stateIs(t, s, p, st)
+		stateIs(t, s, p, c.st)
 	}
 	p := testPESEL(10)
 	seed(t, s, p, state.SlipPrinted)
@@ -200,8 +216,10 @@ func TestPickupRefusals(t *testing.T) {
 	if !out.Changed || out.Issue != 1 {
 		t.Errorf("pickup: %+v", out)
 	}
-	if _, err := Pickup(t.Context(), s, p, "Jan", day(2)); !errors.Is(err, ErrRefused) {
-		t.Errorf("second pickup of one issue: %v, want refused", err)
+	var re *RefusedError
+	if _, err := Pickup(t.Context(), s, p, "Jan", day(2)); !errors.As(err, &re) || re.Code != reject.PickupAlreadyDone ||
+		!strings.Contains(re.Polish, "Data odbioru: 16.09.2026.") {
+		t.Errorf("second pickup of one issue: %v, want refused as picked up on 16.09.2026", err)
 	}
 }
 

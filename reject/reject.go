@@ -1,5 +1,6 @@
 // Package reject names every reason a student, a photo or a portal code row
-// can be turned away for, with the Polish message the secretariat reads.
+// can be turned away for, and every reason a pickup is refused, with the
+// Polish message the secretariat reads.
 //
 // A Code is stable: it appears in summary.json, in the rejection reports and
 // in the README table, and scripts may match on it. Messages may be improved.
@@ -87,6 +88,17 @@ const (
 	InvalidationHeld Code = "INVALIDATION_HELD"
 )
 
+// Pickup refusals: the slip of the student's current issue must not be
+// handed over (or not yet); lifecycle.Pickup refuses with them.
+const (
+	PickupInvalidated  Code = "PICKUP_INVALIDATED"
+	PickupCodesExpired Code = "PICKUP_CODES_EXPIRED"
+	PickupNotPrinted   Code = "PICKUP_NOT_PRINTED"
+	PickupAlreadyDone  Code = "PICKUP_ALREADY_DONE"
+	PickupActivated    Code = "PICKUP_ACTIVATED"
+	PickupNoCodes      Code = "PICKUP_NO_CODES"
+)
+
 // all lists the codes in the order the README table shows them.
 var all = []Code{
 	PESELLength, PESELChecksum, PESELBirthdateMismatch, CardMissing, CardExpired,
@@ -96,6 +108,7 @@ var all = []Code{
 	CodesPESELUnknown, CodesNotInPackage, CodesDuplicate, CodesDateInvalid, CodesExpired, CodesFieldMissing, CodesFieldInvalid, CodesStale,
 	ActivationPESELInvalid, ActivationDuplicate, ActivationDateInvalid, ActivationStudentUnknown, ActivationUnexpected,
 	InvalidationHeld,
+	PickupInvalidated, PickupCodesExpired, PickupNotPrinted, PickupAlreadyDone, PickupActivated, PickupNoCodes,
 }
 
 // Title is what is wrong, in Polish (from the texts catalogue).

@@ -417,6 +417,59 @@ var catalogue = map[string]Entry{
 		Example: Args{"state": "unieważniona", "activated": exampleDate},
 	},
 
+	// Pickups refused (mlegit pickup, the web page): a slip that must not
+	// be handed over, or not yet. {since} is when the student's card
+	// reached its state.
+	"PICKUP_INVALIDATED": {
+		Title:  "Legitymacja jest unieważniona — tego wydruku nie wolno wydać.",
+		Action: "Nie wydawaj kartki. Jeśli uczeń ma dostać mLegitymację, wydaj ją ponownie i wydrukuj nową kartkę.",
+		Details: map[string]string{
+			"": "Legitymację unieważniono {since}.",
+		},
+		Example: Args{"since": exampleDate},
+	},
+	"PICKUP_CODES_EXPIRED": {
+		Title:  "Kody wygasły nieaktywowane.",
+		Action: "Potrzebne jest ponowne wydanie („mlegit reissue”) i nowa kartka z kodami.",
+		Details: map[string]string{
+			"": "Kody wygasły {since}.",
+		},
+		Example: Args{"since": exampleDate},
+	},
+	"PICKUP_NOT_PRINTED": {
+		Title:  "Wydruk z kodami nie został jeszcze wydrukowany.",
+		Action: "Najpierw wydrukuj kartkę z kodami („mlegit slips”), potem zapisz jej odbiór.",
+		Details: map[string]string{
+			"": "Kody z portalu dotarły {since}.",
+		},
+		Example: Args{"since": exampleDate},
+	},
+	"PICKUP_ALREADY_DONE": {
+		Title:  "Wydruk tego wydania został już odebrany.",
+		Action: "Odbiór zapisuje się raz; po ponownym wydaniu nową kartkę odbiera się znowu.",
+		Details: map[string]string{
+			"":        "Data odbioru: {date}.",
+			"undated": "Odbiór zapisano bez daty.",
+		},
+		Example: Args{"date": exampleDate},
+	},
+	"PICKUP_ACTIVATED": {
+		Title:  "Legitymacja jest już aktywowana.",
+		Action: "Kartki nie trzeba wydawać: uczeń ma już mLegitymację w telefonie.",
+		Details: map[string]string{
+			"": "Aktywowano ją {since}.",
+		},
+		Example: Args{"since": exampleDate},
+	},
+	"PICKUP_NO_CODES": {
+		Title:  "Kody z portalu jeszcze nie dotarły.",
+		Action: "Kartkę można wydać, gdy kody dotrą z portalu i zostaną wydrukowane.",
+		Details: map[string]string{
+			"": "Stan mLegitymacji: {state}.",
+		},
+		Example: Args{"state": "wysłana do portalu"},
+	},
+
 	// Warnings: to check, nobody rejected.
 	"PHOTO_DARK": {
 		Warning: true,

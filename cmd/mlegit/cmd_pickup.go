@@ -21,8 +21,8 @@ register shows each issue with its own pickup.
 Only a printed slip of a valid issue can be picked up. Refused, with the
 reason in Polish: an invalidated card, codes that expired unactivated, a
 slip never printed (run mlegit slips), codes not yet received, a slip of
-this issue already picked up. Without --school the school is the one
-whose state is in --out.
+this issue already picked up (codes PICKUP_*, see the README). Without
+--school the school is the one whose state is in --out.
 
 Exit codes: 0 recorded, 2 usage error (bad PESEL, unknown student, pickup
 refused), 4 a run holds the school's lock, 1 fatal.`

@@ -231,7 +231,7 @@ func refusal(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &re):
-		return &web.Refusal{Message: capitalize(re.Polish) + "."}
+		return &web.Refusal{Message: re.Polish}
 	case errors.Is(err, state.ErrNotFound):
 		return &web.Refusal{Message: "Tego ucznia nie ma już w rejestrze szkoły."}
 	case errors.As(err, new(*state.TransitionError)):
@@ -240,13 +240,6 @@ func refusal(err error) error {
 		return &web.Refusal{Message: "Nie można wykonać: " + pesel.MaskIn(ee.err.Error())}
 	}
 	return err
-}
-
-func capitalize(s string) string {
-	for i, r := range s {
-		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
-	}
-	return s
 }
 
 func (a *serveActions) PrintSlips(ctx context.Context, pesels []string, class string) ([]byte, error) {
