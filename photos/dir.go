@@ -154,7 +154,7 @@ func writeReport(w io.Writer, rep Report) error {
 		check[i] = []string{pesel.MaskIn(r.File), r.Code, e.Message(), pesel.MaskIn(r.Szczegoly)}
 	}
 	if err := report.WriteSectionsCSV(w, []string{texts.ColFile, texts.ColCode, texts.ColReason, texts.ColDetail},
-		rejected, check); err != nil {
+		rejected, check, nil); err != nil {
 		return fmt.Errorf("writing %s: %w", RejectsFile, err)
 	}
 	return nil

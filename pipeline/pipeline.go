@@ -135,9 +135,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	res := &Result{Summary: report.Summary{
-		School:  cfg.School,
-		AsOf:    cfg.AsOf.Format(time.DateOnly),
-		Profile: cfg.Profile,
+		School:     cfg.School,
+		SchoolName: cfg.SchoolName,
+		AsOf:       cfg.AsOf.Format(time.DateOnly),
+		Profile:    cfg.Profile,
 	}}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -191,7 +192,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		for _, f := range res.Summary.Files {
 			cfg.Log.Error("roster file failed", "file", f.File, "err", f.Error)
 		}
-		held, err := report.WriteRejections(cfg.OutDir, fileRejections(res.Summary.Files))
+		held, err := report.WriteRejections(cfg.OutDir, &report.Summary{School: cfg.School, SchoolName: cfg.SchoolName,
+			AsOf: res.Summary.AsOf, Rejections: fileRejections(res.Summary.Files)})
 		if err != nil {
 			return nil, fmt.Errorf("writing reports: %w", err)
 		}

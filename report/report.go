@@ -1,8 +1,9 @@
 // Package report writes what a run found, for machines and for people:
 // summary.json (counts and every rejection, PESELs masked) and, for the
 // secretariat, odrzuceni.csv (UTF-8 with BOM, ';', opens in Excel with
-// Polish letters) and odrzuceni.xlsx, both with Polish column names and
-// every cell neutralised against formula injection.
+// Polish letters) and odrzuceni.xlsx, both with Polish column names,
+// naming the school and the as-of date, and every cell neutralised
+// against formula injection.
 package report
 
 import (
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -89,7 +91,10 @@ type FileStatus struct {
 // rows); a student with three problems counts once in Rejected and has three
 // entries in Rejections.
 type Summary struct {
-	School          string             `json:"school"`
+	School string `json:"school"`
+	// SchoolName is the school's full name (config school_name) the
+	// secretariat's reports show; School when empty.
+	SchoolName      string             `json:"school_name,omitempty"`
 	AsOf            string             `json:"as_of"`
 	Profile         string             `json:"profile"`
 	Students        int                `json:"students"`
@@ -237,28 +242,28 @@ func WriteSummary(dir string, s *Summary) error {
 	return err
 }
 
-// WriteRejections writes only odrzuceni.csv and odrzuceni.xlsx, for a run
-// that could use no roster file at all: the secretariat still reads why,
-// while summary.json keeps the last complete run. Free text is masked as
-// in Write; held reports are returned as in Summary.HeldFiles.
-func WriteRejections(dir string, rs []reject.Rejection) ([]HeldFile, error) {
-	s := Summary{Rejections: rs}
+// WriteRejections writes only odrzuceni.csv and odrzuceni.xlsx of s (its
+// school, as-of date, rejections and what to check), for a run that could
+// use no roster file at all: the secretariat still reads why, while
+// summary.json keeps the last complete run. Free text is masked as in
+// Write; held reports are returned as in Summary.HeldFiles.
+func WriteRejections(dir string, s *Summary) ([]HeldFile, error) {
 	s.Sort()
 	s.mask()
-	return writeRejections(dir, &s)
+	return writeRejections(dir, s)
 }
 
 // writeRejections writes the secretariat's reports of s: the rejections
 // and what to check ("Do sprawdzenia"). Reports another program holds open
 // are written beside it and returned.
 func writeRejections(dir string, s *Summary) ([]HeldFile, error) {
-	rejected, check := rejectionLines(s.Rejections), toCheck(s)
+	rejected, check, ab := rejectionLines(s.Rejections), toCheck(s), s.about()
 	var held []HeldFile
 	for _, f := range []struct {
 		name  string
-		write func(io.Writer, []line, []line) error
+		write func(io.Writer, []line, []line, about) error
 	}{{RejectionsCSV, writeCSV}, {RejectionsXLSX, writeXLSX}} {
-		err := safefile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, rejected, check) })
+		err := safefile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, rejected, check, ab) })
 		if h, ok := HeldOpen(err); ok {
 			held = append(held, h)
 		} else if err != nil {
@@ -266,6 +271,44 @@ func writeRejections(dir string, s *Summary) ([]HeldFile, error) {
 		}
 	}
 	return held, nil
+}
+
+// about names whose reports these are: the school's full name (its
+// identifier when the config gives none) and the as-of date, DD.MM.RRRR.
+// Either may be empty.
+type about struct{ school, asOf string }
+
+func (s *Summary) about() about {
+	a := about{school: s.SchoolName}
+	if a.school == "" {
+		a.school = s.School
+	}
+	if t, err := time.Parse(time.DateOnly, s.AsOf); err == nil {
+		a.asOf = texts.Date(t)
+	}
+	return a
+}
+
+// rows are the label–value rows that name the school and the date, as
+// status.xlsx lists them: "Szkoła", "Stan na dzień".
+func (a about) rows() [][]string {
+	var out [][]string
+	if a.school != "" {
+		out = append(out, []string{texts.ColSchool, a.school})
+	}
+	if a.asOf != "" {
+		out = append(out, []string{texts.ColAsOf, a.asOf})
+	}
+	return out
+}
+
+// title is the first line of a sheet of the workbook: the sheet's name
+// and the school, as register.xlsx has its title.
+func (a about) title(sheet string) string {
+	if a.school == "" {
+		return sheet
+	}
+	return sheet + " — " + a.school
 }
 
 // mask hides PESELs in the summary's free-text fields; the PESEL field
@@ -362,13 +405,14 @@ func rejectionLines(rs []reject.Rejection) []line {
 // WriteCSV writes rejections as UTF-8 with BOM, ';'-separated, CRLF line
 // ends, with the Polish header and formula-like cells neutralised.
 func WriteCSV(w io.Writer, rs []reject.Rejection) error {
-	return writeCSV(w, rejectionLines(rs), nil)
+	return writeCSV(w, rejectionLines(rs), nil, about{})
 }
 
 // writeCSV writes the rejections, then, when there is anything to check, a
 // blank line, a "Do sprawdzenia" line and the lines to check, in the same
-// columns.
-func writeCSV(w io.Writer, rejected, check []line) error {
+// columns; last, after a blank line, the school and the as-of date. The
+// header stays the first line, for the scripts that read the file by it.
+func writeCSV(w io.Writer, rejected, check []line, a about) error {
 	cells := func(ls []line) [][]string {
 		out := make([][]string, len(ls))
 		for i, l := range ls {
@@ -376,7 +420,7 @@ func writeCSV(w io.Writer, rejected, check []line) error {
 		}
 		return out
 	}
-	return WriteSectionsCSV(w, header, cells(rejected), cells(check))
+	return WriteSectionsCSV(w, header, cells(rejected), cells(check), a.rows())
 }
 
 // WriteSectionsCSV writes a secretariat's CSV report as odrzuceni.csv lays
@@ -384,28 +428,34 @@ func writeCSV(w io.Writer, rejected, check []line) error {
 // formula injection; the header, the rejected rows, then, when check is
 // not empty, a blank row, a "Do sprawdzenia" row and the rows to check,
 // in the same columns. Other reports (odrzucone_zdjecia.csv) call it so
-// the secretariat reads every one alike.
-func WriteSectionsCSV(w io.Writer, header []string, rejected, check [][]string) error {
+// the secretariat reads every one alike. When footer is not empty, a
+// blank row and the footer rows (e.g. "Szkoła", its name) end the file;
+// rows shorter than the header are padded, so every record has the
+// header's number of fields.
+func WriteSectionsCSV(w io.Writer, header []string, rejected, check, footer [][]string) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	cw.Write(header)
-	put := func(rows [][]string) {
+	put := func(rows ...[]string) {
 		for _, r := range rows {
-			c := make([]string, len(r))
+			c := make([]string, max(len(r), len(header)))
 			for i, v := range r {
 				c[i] = formula.Neutralize(v)
 			}
 			cw.Write(c)
 		}
 	}
-	put(rejected)
+	put(rejected...)
 	if len(check) > 0 {
-		cw.Write(make([]string, len(header)))
-		cw.Write(append([]string{texts.SectionToCheck}, make([]string, len(header)-1)...))
-		put(check)
+		put(nil, []string{texts.SectionToCheck})
+		put(check...)
+	}
+	if len(footer) > 0 {
+		put(nil)
+		put(footer...)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -419,25 +469,27 @@ func WriteSectionsCSV(w io.Writer, header []string, rejected, check [][]string) 
 // every text cell stored as text, so nothing is ever evaluated as a
 // formula; "Wiersz" is a number cell.
 func WriteXLSX(w io.Writer, rs []reject.Rejection) error {
-	return writeXLSX(w, rejectionLines(rs), nil)
+	return writeXLSX(w, rejectionLines(rs), nil, about{})
 }
 
 // writeXLSX writes the sheet "Odrzuceni" and, when there is anything to
-// check, the sheet "Do sprawdzenia" in the same columns.
-func writeXLSX(w io.Writer, rejected, check []line) error {
+// check, the sheet "Do sprawdzenia" in the same columns. When a names the
+// school, each sheet starts as register.xlsx does: a title with the
+// school, the as-of date, a blank row, then the header.
+func writeXLSX(w io.Writer, rejected, check []line, a about) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", texts.SheetRejected); err != nil {
 		return fmt.Errorf("naming sheet: %w", err)
 	}
-	if err := writeSheet(f, texts.SheetRejected, rejected); err != nil {
+	if err := writeSheet(f, texts.SheetRejected, rejected, a); err != nil {
 		return err
 	}
 	if len(check) > 0 {
 		if _, err := f.NewSheet(texts.SheetToCheck); err != nil {
 			return fmt.Errorf("adding sheet: %w", err)
 		}
-		if err := writeSheet(f, texts.SheetToCheck, check); err != nil {
+		if err := writeSheet(f, texts.SheetToCheck, check, a); err != nil {
 			return err
 		}
 	}
@@ -456,23 +508,43 @@ const maxSheetRows = 100_000
 // columnWidths are the widths of the report's columns, in header order.
 var columnWidths = []float64{18, 8, 14, 28, 10, 26, 50, 50, 60}
 
-// writeSheet writes one sheet of the report: every column sized, the
-// header row frozen and filtered, at most limit lines.
-func writeSheet(f *excelize.File, sheet string, ls []line) error {
-	return writeSheetCapped(f, sheet, ls, maxSheetRows)
+// writeSheet writes one sheet of the report: the title rows a gives,
+// every column sized, the header row frozen and filtered, at most limit
+// lines.
+func writeSheet(f *excelize.File, sheet string, ls []line, a about) error {
+	return writeSheetCapped(f, sheet, ls, maxSheetRows, a)
 }
 
-func writeSheetCapped(f *excelize.File, sheet string, ls []line, limit int) error {
+func writeSheetCapped(f *excelize.File, sheet string, ls []line, limit int, a about) error {
+	var titles []string
+	if a.school != "" {
+		titles = append(titles, a.title(sheet))
+		if a.asOf != "" {
+			titles = append(titles, texts.ColAsOf+" "+a.asOf)
+		}
+	}
+	head := 1 // the header's row
+	if len(titles) > 0 {
+		head = len(titles) + 2 // a blank row between the titles and the header
+	}
 	shown := min(len(ls), limit)
-	last := shown + 1 // the last row written
+	last := head + shown // the last row written
 	if shown < len(ls) {
 		last++
 	}
 	// The filter is set on the sheet before streaming: the stream writer
 	// writes what the sheet holds, and nothing set after it.
-	end, _ := excelize.CoordinatesToCellName(len(header), max(last, 2))
-	if err := f.AutoFilter(sheet, "A1:"+end, nil); err != nil {
+	start, _ := excelize.CoordinatesToCellName(1, head)
+	end, _ := excelize.CoordinatesToCellName(len(header), max(last, head+1))
+	if err := f.AutoFilter(sheet, start+":"+end, nil); err != nil {
 		return fmt.Errorf("adding the filter: %w", err)
+	}
+	var titleStyle int
+	if len(titles) > 0 {
+		var err error
+		if titleStyle, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
+			return fmt.Errorf("adding the title style: %w", err)
+		}
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
@@ -485,8 +557,9 @@ func writeSheetCapped(f *excelize.File, sheet string, ls []line, limit int) erro
 			return fmt.Errorf("sizing column %d: %w", i+1, err)
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+	first, _ := excelize.CoordinatesToCellName(1, head+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: first, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: first, ActiveCell: first, Pane: "bottomLeft"}}}); err != nil {
 		return fmt.Errorf("freezing the header: %w", err)
 	}
 	write := func(n int, vals []string, row int) error {
@@ -501,12 +574,22 @@ func writeSheetCapped(f *excelize.File, sheet string, ls []line, limit int) erro
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		return sw.SetRow(cell, cells)
 	}
-	if err := write(1, header, 0); err != nil {
+	for i, t := range titles {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		style := 0
+		if i == 0 {
+			style = titleStyle
+		}
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: style, Value: formula.Neutralize(t)}}); err != nil {
+			return fmt.Errorf("writing the title: %w", err)
+		}
+	}
+	if err := write(head, header, 0); err != nil {
 		return fmt.Errorf("writing header: %w", err)
 	}
 	for i, l := range ls[:shown] {
-		if err := write(i+2, l.cells(), l.row); err != nil {
-			return fmt.Errorf("writing row %d: %w", i+2, err)
+		if err := write(head+1+i, l.cells(), l.row); err != nil {
+			return fmt.Errorf("writing row %d: %w", head+1+i, err)
 		}
 	}
 	if shown < len(ls) {

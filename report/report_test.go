@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mlegit/mlegit/reject"
+	"github.com/mlegit/mlegit/texts"
 )
 
 func sample() *Summary {
@@ -165,25 +166,26 @@ func TestToCheckSheetAndSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if typ, _ := f.GetCellType("Odrzuceni", "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	// Rows 1–3: the title, the as-of date, a blank row; 4: the header.
+	if typ, _ := f.GetCellType("Odrzuceni", "B5"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("Wiersz cell type %v, want a number", typ)
 	}
-	if v, _ := f.GetCellValue("Odrzuceni", "B2"); v != "7" {
+	if v, _ := f.GetCellValue("Odrzuceni", "B5"); v != "7" {
 		t.Errorf("Wiersz = %q", v)
 	}
 	rows, _ := f.GetRows("Odrzuceni")
-	if got := rows[1]; got[6] != reject.CardExpired.Title() || got[7] != reject.CardExpired.Action() || !strings.Contains(got[8], "31.08.2026") {
+	if got := rows[4]; got[6] != reject.CardExpired.Title() || got[7] != reject.CardExpired.Action() || !strings.Contains(got[8], "31.08.2026") {
 		t.Errorf("rejection row %q", got)
 	}
 	check, err := f.GetRows("Do sprawdzenia")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(check) != 4 {
-		t.Fatalf("Do sprawdzenia: %q, want header + repaired PESEL + 2 photos", check)
+	if len(check) != 7 || check[3][0] != "Plik" {
+		t.Fatalf("Do sprawdzenia: %q, want title rows, header + repaired PESEL + 2 photos", check)
 	}
 	var all string
-	for _, r := range check[1:] {
+	for _, r := range check[4:] {
 		all += strings.Join(r, "|") + "\n"
 	}
 	for _, want := range []string{"PESEL_REPAIRED", "uzupełniono zerami", "PHOTO_UNMATCHED", "„0227*****24.jpg”", "„Nowak Jan 1b.jpg”", "Zdjęcie nie pasuje do żadnego ucznia."} {
@@ -246,22 +248,100 @@ func TestXLSXLayout(t *testing.T) {
 }
 
 // A sheet longer than the cap ends with a line pointing to the CSV, and
-// is written, never failing on size.
+// is written, never failing on size; below the title rows too.
 func TestXLSXSheetCapped(t *testing.T) {
 	var ls []line
 	for i := 0; i < 12; i++ {
 		ls = append(ls, line{file: "a.csv", row: i + 2, code: "PESEL_LENGTH"})
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := writeSheetCapped(f, "Sheet1", ls, 10); err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		about about
+		above int // rows above the header
+	}{{about{}, 0}, {about{school: "SP 7", asOf: "15.09.2026"}, 3}} {
+		f := excelize.NewFile()
+		defer f.Close()
+		if err := writeSheetCapped(f, "Sheet1", ls, 10, c.about); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := c.above + 12
+		if len(rows) != n || rows[c.above][0] != "Plik" || !strings.Contains(rows[n-1][0], "10 z 12") || !strings.Contains(rows[n-1][0], "odrzuceni.csv") {
+			t.Errorf("%+v: %d rows, last %q; want %d title rows, header, 10 lines and the note", c.about, len(rows), rows[len(rows)-1], c.above)
+		}
 	}
-	rows, err := f.GetRows("Sheet1")
+}
+
+// odrzuceni.csv and .xlsx name the school by its full name (its
+// identifier without one) and the as-of date. The CSV keeps its header as
+// the first line and every record its nine fields, for scripts: the
+// school and date end the file, as label–value rows. The workbook's
+// sheets start with a title naming the school, as register.xlsx does,
+// with the header frozen and filtered below it.
+func TestReportsNameTheSchool(t *testing.T) {
+	const name = "Szkoła Podstawowa nr 7 im. Marii Konopnickiej w Krakowie"
+	for _, c := range []struct{ schoolName, want string }{{name, name}, {"", "sp7"}} {
+		dir := t.TempDir()
+		s := sample()
+		s.SchoolName = c.schoolName
+		s.UnmatchedPhotos = []string{"Nowak Jan 1b.jpg"}
+		if err := Write(dir, s); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, RejectionsCSV))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(data, []byte("\uFEFFPlik;Wiersz;PESEL;")) {
+			t.Errorf("CSV does not start with its header:\n%s", data)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+		r.Comma = ';'
+		recs, err := r.ReadAll() // fails on a record of another length
+		if err != nil {
+			t.Fatalf("CSV: %v\n%s", err, data)
+		}
+		n := len(recs)
+		if n < 4 || strings.Join(recs[n-3], "") != "" || recs[n-2][0] != "Szkoła" || recs[n-2][1] != c.want ||
+			recs[n-1][0] != "Stan na dzień" || recs[n-1][1] != "15.09.2026" {
+			t.Errorf("CSV does not end with the school %q and the date:\n%s", c.want, data)
+		}
+		if recs[1][5] != string(reject.CardExpired) || recs[2][5] != string(reject.NameInvalid) {
+			t.Errorf("rejections moved: %q", recs[1:3])
+		}
+
+		f, err := excelize.OpenFile(filepath.Join(dir, RejectionsXLSX))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sheet := range []string{"Odrzuceni", "Do sprawdzenia"} {
+			rows, _ := f.GetRows(sheet)
+			if len(rows) < 5 || rows[0][0] != sheet+" — "+c.want || rows[1][0] != "Stan na dzień 15.09.2026" ||
+				len(rows[2]) != 0 || rows[3][0] != "Plik" || rows[4][0] == "" {
+				t.Errorf("sheet %s does not start with its title, the date, then the header: %q", sheet, rows)
+			}
+			if bad := texts.Lint(rows[0][0] + " " + rows[1][0]); len(bad) > 0 {
+				t.Errorf("sheet %s title not Polish: %q", sheet, bad)
+			}
+		}
+		f.Close()
+		x := sheetXML(t, mustRead(t, filepath.Join(dir, RejectionsXLSX)))
+		if pane := regexp.MustCompile(`<pane [^>]*>`).FindString(x); !strings.Contains(pane, `ySplit="4"`) || !strings.Contains(pane, `topLeftCell="A5"`) {
+			t.Errorf("header row 4 not frozen: %s", pane)
+		}
+		if !regexp.MustCompile(`<autoFilter ref="\$?A\$?4:\$?I\$?6"`).MatchString(x) {
+			t.Errorf("no filter over A4:I6:\n%s", x)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 12 || !strings.Contains(rows[11][0], "10 z 12") || !strings.Contains(rows[11][0], "odrzuceni.csv") {
-		t.Errorf("%d rows, last %q; want header, 10 lines and the note", len(rows), rows[len(rows)-1])
-	}
+	return data
 }

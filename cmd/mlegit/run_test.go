@@ -371,6 +371,14 @@ schools:
 			t.Errorf("%s: %d PESEL_IN_OTHER_SCHOOL lines naming %s, want %d", school, n, other, sum.Schools[0].Accepted)
 		}
 	}
+	// Each school's report names it: its full name, else its identifier
+	// (zepsuta, whose only roster could not be read, too).
+	for school, name := range map[string]string{"sp1": "Szkoła Podstawowa nr 1", "sp2": "Szkoła Podstawowa nr 2", "zepsuta": "zepsuta"} {
+		csv, _ := os.ReadFile(filepath.Join(dir, "out", school, "odrzuceni.csv"))
+		if !strings.HasSuffix(string(csv), "\r\nSzkoła;"+name+";;;;;;;\r\nStan na dzień;15.09.2026;;;;;;;\r\n") {
+			t.Errorf("%s: odrzuceni.csv does not end naming %s:\n%s", school, name, csv)
+		}
+	}
 	if m := fullPESEL.FindString(out.String() + errb.String()); m != "" {
 		t.Errorf("full PESEL %s printed", m)
 	}
