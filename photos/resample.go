@@ -90,55 +90,142 @@ func newAxisFilter(n, srcN int, start, scale float64) axisFilter {
 
 // resizePlane resamples src (w x h, stride) to a tight dw x dh plane:
 // output pixel (i, j) is centred at source (x0 + (i+0.5)·sx, y0 + (j+0.5)·sy).
+//
+// Both passes work on two values at once, packed as v0 + v1·2^32 in a
+// uint64: a product with one signed weight and a sum of such products
+// keep the two 32-bit lanes apart (a lane's carry or borrow is undone when
+// the lanes are taken apart by unpackLanes), which halves the
+// multiply-adds a pure-Go loop can do no faster one by one. The horizontal
+// pass pairs two source rows (they share the weights); the vertical pass
+// pairs two neighbouring columns (they share the weights too). The result
+// is exactly that of filtering one value at a time.
 func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh int) []byte {
 	hf := newAxisFilter(dw, w, x0, sx)
 	vf := newAxisFilter(dh, h, y0, sy)
-	// Rows the vertical pass reads.
-	rowLo, rowHi := h, 0
-	for j := range dh {
-		rowLo = min(rowLo, vf.starts[j])
-		rowHi = max(rowHi, vf.starts[j]+vf.taps)
-	}
-	mid := make([]int16, (rowHi-rowLo)*dw)
-	const hRound = 1 << (weightBits - midBits - 1)
-	for y := rowLo; y < rowHi; y++ {
-		srow := src[y*stride : y*stride+w]
-		out := mid[(y-rowLo)*dw : (y-rowLo+1)*dw]
-		for i := range out {
-			s := hf.starts[i]
-			px := srow[s : s+hf.taps]
-			wt := hf.weights[i*hf.taps : (i+1)*hf.taps]
-			wt = wt[:len(px)]
-			var acc int32
-			for k, p := range px {
-				acc += wt[k] * int32(p)
-			}
-			out[i] = int16((acc + hRound) >> (weightBits - midBits))
-		}
+	// Intermediate rows live in a ring: output row j reads rows
+	// starts[j]..starts[j]+taps-1, starts never decrease, and rows are made
+	// two at a time, so taps+2 rows are enough and stay in cache.
+	pw := (dw + 1) / 2 // packed values per intermediate row
+	ringN := vf.taps + 2
+	ring := make([]uint64, ringN*pw)
+	slot := func(y int) []uint64 { i := y % ringN; return ring[i*pw : (i+1)*pw] }
+	pair := make([]uint64, w)
+	lanes := make([]int32, 2*dw)
+	rows := make([][]uint64, vf.taps)
+	next := 0 // first intermediate row not made yet
+	if dh > 0 {
+		next = vf.starts[0]
 	}
 	dst := make([]byte, dw*dh)
-	acc := make([]int32, dw)
-	const vShift = weightBits + midBits
-	const vRound = 1 << (vShift - 1)
+	acc := make([]uint64, pw)
 	for j := range dh {
-		clear(acc)
-		s := vf.starts[j]
-		for k, wk := range vf.weights[j*vf.taps : (j+1)*vf.taps] {
-			if wk == 0 {
-				continue
+		first := vf.starts[j]
+		for ; next < first+vf.taps; next += 2 {
+			r0 := src[next*stride : next*stride+w]
+			r1 := r0
+			if next+1 < h {
+				r1 = src[(next+1)*stride : (next+1)*stride+w]
 			}
-			row := mid[(s+k-rowLo)*dw : (s+k-rowLo+1)*dw]
-			row = row[:len(acc)]
-			for i, v := range row {
-				acc[i] += wk * int32(v)
+			for x, p := range r0 {
+				pair[x] = uint64(p) | uint64(r1[x])<<32
+			}
+			hPass(pair, hf, lanes[:dw], lanes[dw:])
+			packRow(slot(next), lanes[:dw])
+			if next+1 < h {
+				packRow(slot(next+1), lanes[dw:])
 			}
 		}
+		for k := range rows {
+			rows[k] = slot(first + k)
+		}
+		vPass(acc, rows, vf.weights[j*vf.taps:(j+1)*vf.taps])
 		out := dst[j*dw : (j+1)*dw]
+		const vShift = weightBits + midBits
+		const vRound = 1 << (vShift - 1)
 		for i, a := range acc {
-			out[i] = clampByte((a + vRound) >> vShift)
+			lo, hi := unpackLanes(a)
+			out[2*i] = clampByte((lo + vRound) >> vShift)
+			if 2*i+1 < len(out) {
+				out[2*i+1] = clampByte((hi + vRound) >> vShift)
+			}
 		}
 	}
 	return dst
+}
+
+// unpackLanes splits a sum of packed values v0 + v1·2^32 (mod 2^64) into
+// its two signed 32-bit lanes.
+func unpackLanes(a uint64) (lo, hi int32) {
+	lo = int32(a)
+	return lo, int32((a - uint64(int64(lo))) >> 32)
+}
+
+// hPass filters a pair of source rows, packed per pixel as row0 +
+// row1·2^32, with the horizontal filter f, and stores each row's values
+// (midBits fractional bits) in out0 and out1.
+func hPass(pair []uint64, f axisFilter, out0, out1 []int32) {
+	const shift = weightBits - midBits
+	const round = 1 << (shift - 1)
+	taps := f.taps
+	out1 = out1[:len(out0)]
+	for i := range out0 {
+		s := f.starts[i]
+		px := pair[s : s+taps : s+taps]
+		wt := f.weights[i*taps : i*taps+taps : i*taps+taps]
+		var acc uint64
+		k := 0
+		for ; k+4 <= len(px); k += 4 {
+			p, q := px[k:k+4:k+4], wt[k:k+4:k+4]
+			acc += uint64(int64(q[0]))*p[0] + uint64(int64(q[1]))*p[1] +
+				uint64(int64(q[2]))*p[2] + uint64(int64(q[3]))*p[3]
+		}
+		for ; k < len(px); k++ {
+			acc += uint64(int64(wt[k])) * px[k]
+		}
+		lo, hi := unpackLanes(acc)
+		out0[i] = (lo + round) >> shift
+		out1[i] = (hi + round) >> shift
+	}
+}
+
+// packRow packs neighbouring values of one intermediate row in pairs,
+// v[2i] + v[2i+1]·2^32, for the vertical pass; an odd last value is paired
+// with zero.
+func packRow(dst []uint64, v []int32) {
+	for i := range dst {
+		lo := int64(v[2*i])
+		var hi int64
+		if 2*i+1 < len(v) {
+			hi = int64(v[2*i+1])
+		}
+		dst[i] = uint64(lo + hi<<32)
+	}
+}
+
+// vPass sets acc to the weighted sum of the packed intermediate rows
+// with weights wt, four rows a step.
+func vPass(acc []uint64, rows [][]uint64, wt []int32) {
+	clear(acc)
+	rows = rows[:len(wt)]
+	k := 0
+	for ; k+4 <= len(wt); k += 4 {
+		w0, w1 := uint64(int64(wt[k])), uint64(int64(wt[k+1]))
+		w2, w3 := uint64(int64(wt[k+2])), uint64(int64(wt[k+3]))
+		r0, r1, r2, r3 := rows[k][:len(acc)], rows[k+1][:len(acc)], rows[k+2][:len(acc)], rows[k+3][:len(acc)]
+		for i := range acc {
+			acc[i] += w0*r0[i] + w1*r1[i] + w2*r2[i] + w3*r3[i]
+		}
+	}
+	for ; k < len(wt); k++ {
+		if wt[k] == 0 {
+			continue
+		}
+		w0 := uint64(int64(wt[k]))
+		r0 := rows[k][:len(acc)]
+		for i := range acc {
+			acc[i] += w0 * r0[i]
+		}
+	}
 }
 
 // clampByte clamps v to 0..255.

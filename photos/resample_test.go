@@ -1,7 +1,9 @@
 package photos
 
 import (
+	"bytes"
 	"image"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -50,5 +52,88 @@ func TestResizeYCbCrOrientation(t *testing.T) {
 	}
 	if c := out.YCbCrAt(5, 5); c.Cb != 128 || c.Cr != 128 {
 		t.Errorf("chroma %d,%d, want 128", c.Cb, c.Cr)
+	}
+}
+
+// resizePlaneOneByOne is the plain form of resizePlane, one value per
+// multiply-add: the packed passes must give exactly its result.
+func resizePlaneOneByOne(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh int) []byte {
+	hf := newAxisFilter(dw, w, x0, sx)
+	vf := newAxisFilter(dh, h, y0, sy)
+	mid := make([]int32, h*dw)
+	const hShift = weightBits - midBits
+	for y := range h {
+		for i := range dw {
+			var acc int32
+			for k := range hf.taps {
+				acc += hf.weights[i*hf.taps+k] * int32(src[y*stride+hf.starts[i]+k])
+			}
+			mid[y*dw+i] = (acc + 1<<(hShift-1)) >> hShift
+		}
+	}
+	dst := make([]byte, dw*dh)
+	const vShift = weightBits + midBits
+	for j := range dh {
+		for i := range dw {
+			var acc int32
+			for k := range vf.taps {
+				acc += vf.weights[j*vf.taps+k] * mid[(vf.starts[j]+k)*dw+i]
+			}
+			dst[j*dw+i] = clampByte((acc + 1<<(vShift-1)) >> vShift)
+		}
+	}
+	return dst
+}
+
+func TestResizePlanePackedMatchesOneByOne(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	cases := []struct {
+		w, h, dw, dh int
+		x0, y0       float64
+	}{
+		{750, 937, 480, 600, 0, 0},    // the usual reduced 12 MP photo
+		{375, 468, 480, 600, 0.25, 0}, // chroma, upsampled
+		{101, 77, 33, 51, 3.5, 1.25},  // odd sizes and offsets
+		{9, 9, 5, 3, 0, 0},            // fewer pixels than taps
+		{640, 480, 1, 1, 0, 0},        // one pixel
+		{64, 64, 63, 64, 0.5, 0},      // nearly 1:1, odd width
+	}
+	for _, c := range cases {
+		stride := c.w + 3
+		src := make([]byte, stride*c.h)
+		for i := range src {
+			// Extremes next to each other make the most overshoot.
+			switch r.IntN(3) {
+			case 0:
+				src[i] = 0
+			case 1:
+				src[i] = 255
+			default:
+				src[i] = byte(r.IntN(256))
+			}
+		}
+		sx := (float64(c.w) - c.x0) / float64(c.dw)
+		sy := (float64(c.h) - c.y0) / float64(c.dh)
+		got := resizePlane(src, stride, c.w, c.h, c.x0, c.y0, sx, sy, c.dw, c.dh)
+		want := resizePlaneOneByOne(src, stride, c.w, c.h, c.x0, c.y0, sx, sy, c.dw, c.dh)
+		if !bytes.Equal(got, want) {
+			n := 0
+			for i := range got {
+				if got[i] != want[i] {
+					n++
+				}
+			}
+			t.Errorf("%dx%d -> %dx%d: %d of %d pixels differ from the one-by-one filter", c.w, c.h, c.dw, c.dh, n, len(got))
+		}
+	}
+}
+
+func BenchmarkResizePlane(b *testing.B) {
+	src := make([]byte, 750*937)
+	for i := range src {
+		src[i] = byte(i * 7)
+	}
+	for b.Loop() {
+		resizePlane(src, 750, 750, 937, 0, 0, 750.0/480, 937.0/600, 480, 600)
 	}
 }
