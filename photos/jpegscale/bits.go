@@ -7,62 +7,125 @@ import "encoding/binary"
 // decode without a loop.
 const lutBits = 10
 
+// windowBytes is the size of the bit reader's window of unstuffed scan
+// bytes.
+const windowBytes = 16 << 10
+
+// blockMargin is how many unstuffed bytes must be in the window ahead of
+// the read position when a block starts: a block reads at most 64 codes of
+// 16 bits with 15 magnitude bits each (about 250 bytes, corrupt data
+// included), and a load takes 8 bytes.
+const blockMargin = 320
+
 // bitReader serves the entropy-coded bits of a scan from an in-memory file.
-// It removes byte stuffing (0xFF 0x00 means a data byte 0xFF) and stops at
-// markers: at a marker or at the end of the data it invents zero bytes
-// instead, counting them in pad, so a scan that reads past its data is
-// detected by overrun rather than by a check on every bit.
+// It copies the scan's bytes, with byte stuffing removed (0xFF 0x00 means
+// a data byte 0xFF), into a window, a few kilobytes at a time, and stops at
+// the first marker; past the scan's data the window holds zero bytes. A
+// block is decoded from the window with plain 8-byte loads (load), no
+// check for stuffing or for the end of the data on the way: ensure, called
+// before each block, keeps blockMargin bytes ahead, and a scan that reads
+// past its data is detected afterwards by overrun.
 type bitReader struct {
-	data []byte
-	pos  int    // next byte of data to load into acc
-	acc  uint64 // unread bits, most significant first
-	n    uint   // number of valid bits in acc
-	pad  uint   // invented zero bytes loaded into acc since the last reset
+	data  []byte // the file
+	src   int    // next byte of data to copy into the window
+	win   [windowBytes]byte
+	pos   int    // next byte of win to load into acc
+	fill  int    // bytes of win filled: scan data, then zeros once ended
+	end   int    // bytes of win (from its start) that are scan data, once ended
+	ended bool   // the scan's data (up to a marker or the end) is all in win
+	acc   uint64 // unread bits, most significant first
+	n     uint   // number of valid bits in acc
 }
 
-// refill tops the bit buffer acc (holding n valid bits, n <= 56) up to at
-// least 57 bits and returns it; the hot loops keep acc and n in locals and
-// store them back in b only when they call out.
-func (b *bitReader) refill(acc uint64, n uint) (uint64, uint) {
-	// Fast path: eight bytes without a 0xFF among them need no unstuffing
-	// and hold no marker, so as many whole bytes as fit go in at once.
-	if b.pos+8 <= len(b.data) {
-		x := binary.BigEndian.Uint64(b.data[b.pos:])
-		if t := ^x; (t-0x0101010101010101)&^t&0x8080808080808080 == 0 {
-			nb := (64 - n) >> 3
-			newN := n + nb*8
-			acc |= (x >> n) &^ (1<<(64-newN) - 1)
-			b.pos += int(nb)
-			return acc, newN
-		}
+// start points the reader at the scan data beginning at data[pos].
+func (b *bitReader) start(data []byte, pos int) {
+	b.data, b.src = data, pos
+	b.pos, b.fill, b.end, b.ended = 0, 0, 0, false
+	b.acc, b.n = 0, 0
+	b.slide()
+}
+
+// load tops acc (holding n valid bits) up to between 56 and 63 valid bits
+// from the window: it ORs in the next 8 bytes below the valid bits and
+// counts only the whole bytes that fit, so the bits it leaves uncounted
+// are loaded again, unchanged, next time. The caller must have called
+// ensure since the current block began.
+func (b *bitReader) load(acc uint64, n uint) (uint64, uint) {
+	acc |= binary.BigEndian.Uint64(b.win[b.pos:b.pos+8]) >> n
+	b.pos += int((63 - n) >> 3)
+	return acc, n | 56
+}
+
+// ensure makes sure blockMargin bytes lie ahead of pos in the window.
+func (b *bitReader) ensure() {
+	if b.pos+blockMargin > b.fill {
+		b.slide()
 	}
-	for n <= 56 {
-		var c byte
-		if b.pos < len(b.data) {
-			c = b.data[b.pos]
-			if c != 0xFF {
-				b.pos++
-			} else if b.pos+1 < len(b.data) && b.data[b.pos+1] == 0 {
-				b.pos += 2
-			} else {
-				c = 0
-				b.pad++
+}
+
+// slide moves the unread part of the window to its start and copies more
+// of the scan behind it, unstuffing, until the window is full or the scan
+// data ends at a marker or the end of the file; after that it fills the
+// window with zeros.
+func (b *bitReader) slide() {
+	copy(b.win[:], b.win[b.pos:b.fill])
+	b.fill -= b.pos
+	b.end -= b.pos
+	b.pos = 0
+	if b.ended {
+		clear(b.win[b.fill:])
+		b.fill = len(b.win)
+		return
+	}
+	d, s, f := b.data, b.src, b.fill
+	for f < len(b.win)-8 {
+		// Fast path: eight bytes without a 0xFF are copied as they are.
+		if s+8 <= len(d) {
+			x := binary.LittleEndian.Uint64(d[s:])
+			if t := ^x; (t-0x0101010101010101)&^t&0x8080808080808080 == 0 {
+				binary.LittleEndian.PutUint64(b.win[f:], x)
+				s += 8
+				f += 8
+				continue
 			}
-		} else {
-			b.pad++
 		}
-		acc |= uint64(c) << (56 - n)
-		n += 8
+		if s >= len(d) {
+			b.ended = true
+			break
+		}
+		c := d[s]
+		if c != 0xFF {
+			b.win[f] = c
+			f++
+			s++
+			continue
+		}
+		if s+1 < len(d) && d[s+1] == 0 {
+			b.win[f] = 0xFF
+			f++
+			s += 2
+			continue
+		}
+		b.ended = true // a marker: the scan data ends here
+		break
 	}
-	return acc, n
+	b.src, b.fill = s, f
+	if b.ended {
+		b.end = f
+		clear(b.win[f:])
+		b.fill = len(b.win)
+	}
 }
 
 // overrun reports whether bits beyond the scan's real data were consumed,
 // which means the data is truncated or corrupt.
-func (b *bitReader) overrun() bool { return b.pad*8 > b.n }
+func (b *bitReader) overrun() bool {
+	return b.ended && b.pos*8-int(b.n) > b.end*8
+}
 
-// reset discards buffered bits, as required before a restart marker.
-func (b *bitReader) reset() { b.acc, b.n, b.pad = 0, 0, 0 }
+// dataEnd returns the offset in the file just past the scan data read so
+// far (at the marker that ends the scan, once the window reached it).
+func (b *bitReader) dataEnd() int { return b.src }
 
 // extend turns the s-bit magnitude v of a coefficient into its signed value
 // (F.2.2.1, EXTEND).

@@ -70,7 +70,7 @@ func (d *decoder) progressiveBytes(denoms []int) int64 {
 func (d *decoder) bit() int32 {
 	br := &d.br
 	if br.n < 1 {
-		br.acc, br.n = br.refill(br.acc, br.n)
+		br.acc, br.n = br.load(br.acc, br.n)
 	}
 	v := int32(br.acc >> 63)
 	br.acc <<= 1
@@ -85,7 +85,7 @@ func (d *decoder) receive(n uint) int32 {
 	}
 	br := &d.br
 	if br.n < n {
-		br.acc, br.n = br.refill(br.acc, br.n)
+		br.acc, br.n = br.load(br.acc, br.n)
 	}
 	v := int32(br.acc >> (64 - n))
 	br.acc <<= n
@@ -97,7 +97,7 @@ func (d *decoder) receive(n uint) int32 {
 func (d *decoder) decodeHuff(h *huffTable) (uint8, error) {
 	br := &d.br
 	if br.n < 16 {
-		br.acc, br.n = br.refill(br.acc, br.n)
+		br.acc, br.n = br.load(br.acc, br.n)
 	}
 	sym, l := h.lookup(br.acc)
 	if l == 0 {
@@ -127,6 +127,7 @@ func (d *decoder) progMCU(s *scanComp, single bool, mx, my int) error {
 // progBlock decodes this scan's share of the block at (bx, by) of s's
 // component into its coefficient store (G.1.2.1, G.1.2.2, G.1.2.3).
 func (d *decoder) progBlock(s *scanComp, bx, by int) error {
+	d.br.ensure()
 	st := &s.c.store
 	if bx >= st.bw || by >= st.bh {
 		return FormatError("block outside the frame")

@@ -92,7 +92,7 @@ func (d *decoder) processSOS(seg []byte) error {
 // each reduced block into its component's plane, and leaves d.pos at the
 // marker after the scan.
 func (d *decoder) decodeScan(sc []scanComp) error {
-	d.br = bitReader{data: d.data, pos: d.pos}
+	d.br.start(d.data, d.pos)
 	mcusX, mcusY := d.mcusX, d.mcusY
 	if len(sc) == 1 {
 		// Non-interleaved: one block per MCU, only the component's own
@@ -144,7 +144,7 @@ func (d *decoder) decodeScan(sc []scanComp) error {
 	if d.br.overrun() {
 		return errTruncated
 	}
-	d.pos = d.br.pos
+	d.pos = d.br.dataEnd()
 	return nil
 }
 
@@ -155,8 +155,7 @@ func (d *decoder) restart(want byte) error {
 	if d.br.overrun() {
 		return errTruncated
 	}
-	d.pos = d.br.pos
-	d.br.reset()
+	d.pos = d.br.dataEnd()
 	m, err := d.nextMarker()
 	if err != nil {
 		return err
@@ -164,7 +163,7 @@ func (d *decoder) restart(want byte) error {
 	if m != want {
 		return FormatError("bad RST marker")
 	}
-	d.br.pos = d.pos
+	d.br.start(d.data, d.pos)
 	return nil
 }
 
@@ -176,9 +175,10 @@ var errBadCode = FormatError("bad Huffman code")
 // buffer lives in locals for the duration of the block.
 func (d *decoder) block(s *scanComp, bx, by int) error {
 	br := &d.br
+	br.ensure()
 	acc, n := br.acc, br.n
 	if n < 32 {
-		acc, n = br.refill(acc, n)
+		acc, n = br.load(acc, n)
 	}
 	t, l := s.dc.lookup(acc)
 	if l == 0 {
@@ -195,13 +195,49 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 		n -= uint(t)
 	}
 	c := s.c
-	blk, q, ac, dcOnly := &d.blk, s.q, s.ac, c.denom == 8
-	blk[0] = s.pred * q[0]
+	blk := &d.blk
+	blk[0] = s.pred * s.q[0]
+	var last int
+	var err error
+	if c.denom == 8 {
+		acc, n, err = skipAC(br, s.ac, acc, n)
+	} else {
+		acc, n, last, err = decodeAC(br, s.ac, s.q, blk, acc, n)
+	}
+	if err != nil {
+		return err
+	}
+	br.acc, br.n = acc, n
+
+	dst := c.plane[(by*c.stride+bx)*c.bs:]
+	switch c.denom {
+	case 1:
+		idct8x8(blk, last, dst, c.stride)
+	case 2:
+		idct4x4(blk, last, dst, c.stride)
+	case 4:
+		idct2x2(blk, last, dst, c.stride)
+	default:
+		dst[0] = clampU8((int(s.pred*s.q[0]) + 4 + 128*8) >> 3)
+		return nil
+	}
+	if last == 0 {
+		blk[0] = 0
+	} else {
+		*blk = [64]int32{}
+	}
+	return nil
+}
+
+// decodeAC decodes the AC coefficients of a block into blk (natural
+// order, dequantised with q), with the bit buffer in acc and n, and returns
+// the buffer and the zigzag index of the last coefficient coded.
+func decodeAC(br *bitReader, ac *huffTable, q, blk *[64]int32, acc uint64, n uint) (uint64, uint, int, error) {
 	last := 0
 	for k := 1; k < 64; k++ {
 		// Each step consumes at most 16 code bits and 15 magnitude bits.
 		if n < 32 {
-			acc, n = br.refill(acc, n)
+			acc, n = br.load(acc, n)
 		}
 		if f := ac.fastAC[acc>>(64-lutBits)]; f != 0 {
 			acc <<= uint(f & 15)
@@ -211,18 +247,16 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 			}
 			k += int(f >> 8 & 15)
 			if k > 63 {
-				return errRunPastBlock
+				return acc, n, 0, errRunPastBlock
 			}
-			if !dcOnly {
-				kk := k & 63 // k <= 63 already; the mask drops bounds checks
-				blk[zigzag[kk]&63] = f >> 16 * q[kk]
-				last = k
-			}
+			kk := k & 63 // k <= 63 already; the mask drops bounds checks
+			blk[zigzag[kk]&63] = f >> 16 * q[kk]
+			last = k
 			continue
 		}
 		sym, l := ac.lookup(acc)
 		if l == 0 {
-			return errBadCode
+			return acc, n, 0, errBadCode
 		}
 		acc <<= l
 		n -= l
@@ -236,36 +270,56 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 		}
 		k += r
 		if k > 63 {
-			return errRunPastBlock
+			return acc, n, 0, errRunPastBlock
 		}
-		if !dcOnly {
-			kk := k & 63
-			blk[zigzag[kk]&63] = extend(int32(acc>>(64-z)), z) * q[kk]
-			last = k
-		}
+		kk := k & 63
+		blk[zigzag[kk]&63] = extend(int32(acc>>(64-z)), z) * q[kk]
+		last = k
 		acc <<= z
 		n -= z
 	}
-	br.acc, br.n = acc, n
+	return acc, n, last, nil
+}
 
-	dst := c.plane[(by*c.stride+bx)*c.bs:]
-	switch c.denom {
-	case 1:
-		idct8x8(blk, last, dst, c.stride)
-	case 2:
-		idct4x4(blk, last, dst, c.stride)
-	case 4:
-		idct2x2(blk, last, dst, c.stride)
-	default:
-		dst[0] = clampU8((int(s.pred*q[0]) + 4 + 128*8) >> 3)
-		return nil
+// skipAC reads past the AC coefficients of a block, for denom 8, whose
+// picture is the DC coefficient alone.
+func skipAC(br *bitReader, ac *huffTable, acc uint64, n uint) (uint64, uint, error) {
+	for k := 1; k < 64; k++ {
+		if n < 32 {
+			acc, n = br.load(acc, n)
+		}
+		if f := ac.fastAC[acc>>(64-lutBits)]; f != 0 {
+			acc <<= uint(f & 15)
+			n -= uint(f & 15)
+			if f&fastEOB != 0 {
+				break
+			}
+			k += int(f >> 8 & 15)
+			if k > 63 {
+				return acc, n, errRunPastBlock
+			}
+			continue
+		}
+		sym, l := ac.lookup(acc)
+		if l == 0 {
+			return acc, n, errBadCode
+		}
+		r, z := int(sym>>4), uint(sym&15)
+		acc <<= l + z
+		n -= l + z
+		if z == 0 {
+			if r != 15 {
+				break // EOB
+			}
+			k += 15 // ZRL: sixteen zeros
+			continue
+		}
+		k += r
+		if k > 63 {
+			return acc, n, errRunPastBlock
+		}
 	}
-	if last == 0 {
-		blk[0] = 0
-	} else {
-		*blk = [64]int32{}
-	}
-	return nil
+	return acc, n, nil
 }
 
 // errRunPastBlock reports an AC run that leaves the 64 coefficients.
