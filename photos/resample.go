@@ -100,7 +100,7 @@ func newAxisFilter(n, srcN int, start, scale float64) axisFilter {
 // pairs two neighbouring columns (they share the weights too). The result
 // is exactly that of filtering one value at a time.
 func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh int) []byte {
-	hf := newAxisFilter(dw, w, x0, sx)
+	hf := newHFilter(newAxisFilter(dw, w, x0, sx), w)
 	vf := newAxisFilter(dh, h, y0, sy)
 	// Intermediate rows live in a ring: output row j reads rows
 	// starts[j]..starts[j]+taps-1, starts never decrease, and rows are made
@@ -110,7 +110,7 @@ func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh in
 	ring := make([]uint64, ringN*pw)
 	slot := func(y int) []uint64 { i := y % ringN; return ring[i*pw : (i+1)*pw] }
 	pair := make([]uint64, w)
-	lanes := make([]int32, 2*dw)
+	spare := make([]uint64, pw) // the second row of a pair past the last row
 	rows := make([][]uint64, vf.taps)
 	next := 0 // first intermediate row not made yet
 	if dh > 0 {
@@ -126,14 +126,16 @@ func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh in
 			if next+1 < h {
 				r1 = src[(next+1)*stride : (next+1)*stride+w]
 			}
+			r1 = r1[:len(r0)]
+			pr := pair[:len(r0)]
 			for x, p := range r0 {
-				pair[x] = uint64(p) | uint64(r1[x])<<32
+				pr[x] = uint64(p) | uint64(r1[x])<<32
 			}
-			hPass(pair, hf, lanes[:dw], lanes[dw:])
-			packRow(slot(next), lanes[:dw])
+			m1 := spare
 			if next+1 < h {
-				packRow(slot(next+1), lanes[dw:])
+				m1 = slot(next + 1)
 			}
+			hPass(pair, hf, slot(next), m1)
 		}
 		for k := range rows {
 			rows[k] = slot(first + k)
@@ -142,12 +144,15 @@ func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh in
 		out := dst[j*dw : (j+1)*dw]
 		const vShift = weightBits + midBits
 		const vRound = 1 << (vShift - 1)
-		for i, a := range acc {
+		for i, a := range acc[:dw/2] {
 			lo, hi := unpackLanes(a)
-			out[2*i] = clampByte((lo + vRound) >> vShift)
-			if 2*i+1 < len(out) {
-				out[2*i+1] = clampByte((hi + vRound) >> vShift)
-			}
+			o := (*[2]byte)(out[2*i:])
+			o[0] = clampByte((lo + vRound) >> vShift)
+			o[1] = clampByte((hi + vRound) >> vShift)
+		}
+		if dw%2 == 1 {
+			lo, _ := unpackLanes(acc[dw/2])
+			out[dw-1] = clampByte((lo + vRound) >> vShift)
 		}
 	}
 	return dst
@@ -160,47 +165,134 @@ func unpackLanes(a uint64) (lo, hi int32) {
 	return lo, int32((a - uint64(int64(lo))) >> 32)
 }
 
+// padTaps widens f to a multiple of m taps with zero weights, when the
+// source axis of srcN pixels is long enough, so that a loop taking m taps
+// a step has no remainder.
+func (f axisFilter) padTaps(m, srcN int) axisFilter {
+	t := (f.taps + m - 1) / m * m
+	if t == f.taps || t > srcN {
+		return f
+	}
+	g := axisFilter{taps: t, starts: make([]int, len(f.starts)), weights: make([]int32, len(f.starts)*t)}
+	for i, s := range f.starts {
+		ns := min(s, srcN-t)
+		g.starts[i] = ns
+		copy(g.weights[i*t+s-ns:], f.weights[i*f.taps:(i+1)*f.taps])
+	}
+	return g
+}
+
+// hFilter is an axisFilter for hPass: taps a multiple of 4 where the
+// source allows, and weights sign-extended to 64 bits, as the packed
+// multiply-adds use them.
+type hFilter struct {
+	taps    int
+	starts  []int
+	weights []uint64
+}
+
+// newHFilter turns f into an hFilter for a source axis of srcN pixels.
+func newHFilter(f axisFilter, srcN int) hFilter {
+	f = f.padTaps(4, srcN)
+	h := hFilter{taps: f.taps, starts: f.starts, weights: make([]uint64, len(f.weights))}
+	for i, w := range f.weights {
+		h.weights[i] = uint64(int64(w))
+	}
+	return h
+}
+
 // hPass filters a pair of source rows, packed per pixel as row0 +
-// row1·2^32, with the horizontal filter f, and stores each row's values
-// (midBits fractional bits) in out0 and out1.
-func hPass(pair []uint64, f axisFilter, out0, out1 []int32) {
-	const shift = weightBits - midBits
-	const round = 1 << (shift - 1)
-	taps := f.taps
-	out1 = out1[:len(out0)]
-	for i := range out0 {
-		s := f.starts[i]
-		px := pair[s : s+taps : s+taps]
-		wt := f.weights[i*taps : i*taps+taps : i*taps+taps]
-		var acc uint64
-		k := 0
-		for ; k+4 <= len(px); k += 4 {
-			p, q := px[k:k+4:k+4], wt[k:k+4:k+4]
-			acc += uint64(int64(q[0]))*p[0] + uint64(int64(q[1]))*p[1] +
-				uint64(int64(q[2]))*p[2] + uint64(int64(q[3]))*p[3]
+// row1·2^32, with the horizontal filter f (len(f.starts) outputs), and
+// stores the results (midBits fractional bits) packed for vPass:
+// neighbouring outputs 2i and 2i+1 of row0 as m0[i], of row1 as m1[i]. The
+// usual tap counts have their own unrolled dot products.
+func hPass(pair []uint64, f hFilter, m0, m1 []uint64) {
+	n, st, wt := len(f.starts), f.starts, f.weights
+	m1 = m1[:len(m0)]
+	switch f.taps {
+	case 8:
+		for j := range m0 {
+			i := 2 * j
+			p, q := (*[8]uint64)(pair[st[i]:st[i]+8]), (*[8]uint64)(wt[i*8:i*8+8])
+			a := q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+				q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7]
+			var b uint64
+			if i+1 < n {
+				p, q := (*[8]uint64)(pair[st[i+1]:st[i+1]+8]), (*[8]uint64)(wt[i*8+8:i*8+16])
+				b = q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+					q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7]
+			}
+			m0[j], m1[j] = packRounded(a, b)
 		}
-		for ; k < len(px); k++ {
-			acc += uint64(int64(wt[k])) * px[k]
+	case 12:
+		for j := range m0 {
+			i := 2 * j
+			p, q := (*[12]uint64)(pair[st[i]:st[i]+12]), (*[12]uint64)(wt[i*12:i*12+12])
+			a := q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+				q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7] +
+				q[8]*p[8] + q[9]*p[9] + q[10]*p[10] + q[11]*p[11]
+			var b uint64
+			if i+1 < n {
+				p, q := (*[12]uint64)(pair[st[i+1]:st[i+1]+12]), (*[12]uint64)(wt[i*12+12:i*12+24])
+				b = q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+					q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7] +
+					q[8]*p[8] + q[9]*p[9] + q[10]*p[10] + q[11]*p[11]
+			}
+			m0[j], m1[j] = packRounded(a, b)
 		}
-		lo, hi := unpackLanes(acc)
-		out0[i] = (lo + round) >> shift
-		out1[i] = (hi + round) >> shift
+	case 16:
+		for j := range m0 {
+			i := 2 * j
+			p, q := (*[16]uint64)(pair[st[i]:st[i]+16]), (*[16]uint64)(wt[i*16:i*16+16])
+			a := q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+				q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7] +
+				q[8]*p[8] + q[9]*p[9] + q[10]*p[10] + q[11]*p[11] +
+				q[12]*p[12] + q[13]*p[13] + q[14]*p[14] + q[15]*p[15]
+			var b uint64
+			if i+1 < n {
+				p, q := (*[16]uint64)(pair[st[i+1]:st[i+1]+16]), (*[16]uint64)(wt[i*16+16:i*16+32])
+				b = q[0]*p[0] + q[1]*p[1] + q[2]*p[2] + q[3]*p[3] +
+					q[4]*p[4] + q[5]*p[5] + q[6]*p[6] + q[7]*p[7] +
+					q[8]*p[8] + q[9]*p[9] + q[10]*p[10] + q[11]*p[11] +
+					q[12]*p[12] + q[13]*p[13] + q[14]*p[14] + q[15]*p[15]
+			}
+			m0[j], m1[j] = packRounded(a, b)
+		}
+	default:
+		t := f.taps
+		dot := func(i int) uint64 {
+			px, w := pair[st[i]:st[i]+t], wt[i*t:i*t+t]
+			w = w[:len(px)]
+			var acc uint64
+			for k, p := range px {
+				acc += w[k] * p
+			}
+			return acc
+		}
+		for j := range m0 {
+			a, b := dot(2*j), uint64(0)
+			if 2*j+1 < n {
+				b = dot(2*j + 1)
+			}
+			m0[j], m1[j] = packRounded(a, b)
+		}
 	}
 }
 
-// packRow packs neighbouring values of one intermediate row in pairs,
-// v[2i] + v[2i+1]·2^32, for the vertical pass; an odd last value is paired
-// with zero.
-func packRow(dst []uint64, v []int32) {
-	for i := range dst {
-		lo := int64(v[2*i])
-		var hi int64
-		if 2*i+1 < len(v) {
-			hi = int64(v[2*i+1])
-		}
-		dst[i] = uint64(lo + hi<<32)
-	}
+// packRounded takes the packed sums a (output 2j) and b (output 2j+1) of a
+// row pair apart, rounds them to midBits fractional bits and packs each
+// row's two values: row0's as r0, row1's as r1.
+func packRounded(a, b uint64) (r0, r1 uint64) {
+	const shift = weightBits - midBits
+	const round = 1 << (shift - 1)
+	a0, b0 := int32(a), int32(b)
+	a1, b1 := int32((a-uint64(a0))>>32), int32((b-uint64(b0))>>32)
+	return uint64(int64((a0+round)>>shift)) + uint64((b0+round)>>shift)<<32,
+		uint64(int64((a1+round)>>shift)) + uint64((b1+round)>>shift)<<32
 }
+
+// packLanes packs two signed values as lo + hi·2^32.
+func packLanes(lo, hi int32) uint64 { return uint64(int64(lo) + int64(hi)<<32) }
 
 // vPass sets acc to the weighted sum of the packed intermediate rows
 // with weights wt, four rows a step.

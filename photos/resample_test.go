@@ -96,7 +96,8 @@ func TestResizePlanePackedMatchesOneByOne(t *testing.T) {
 		{101, 77, 33, 51, 3.5, 1.25},  // odd sizes and offsets
 		{9, 9, 5, 3, 0, 0},            // fewer pixels than taps
 		{640, 480, 1, 1, 0, 0},        // one pixel
-		{64, 64, 63, 64, 0.5, 0},      // nearly 1:1, odd width
+		{64, 64, 63, 64, 0.5, 0},      // nearly 1:1, odd width: 8 taps
+		{1000, 800, 451, 360, 0, 0.5}, // 16 taps across, odd width
 	}
 	for _, c := range cases {
 		stride := c.w + 3
