@@ -63,8 +63,7 @@ func idct8Points(f0, f1, f2, f3, f4, f5, f6, f7 int) (t0, t1, t2, t3, t4, t5, t6
 
 // idct4Points is the 4-point transform of denom 2 (frequency 4 drops out).
 func idct4Points(f0, f1, f2, f3, f5, f6, f7 int) (t0, t1, t2, t3 int) {
-	a, b := f0*c4, f2*5352-f6*2217
-	e0, e1 := a+b, a-b
+	e0, e1 := f0*c4+f2*5352-f6*2217, f0*c4-f2*5352+f6*2217
 	o0 := f1*7423 + f3*2607 - f5*1742 - f7*1477
 	o1 := f1*3075 - f3*6293 + f5*4205 - f7*612
 	return e0 + o0, e1 + o1, e1 - o1, e0 - o0
@@ -74,9 +73,17 @@ func idct4Points(f0, f1, f2, f3, f5, f6, f7 int) (t0, t1, t2, t3 int) {
 // drop out).
 func idct2Points(f0, f1, f3, f5, f7 int) (t0, t1 int) {
 	e := f0 * c4
-	o := f1*5249 - f3*1843 + f5*1232 - f7*1044
+	o := f1*r2c1 - f3*r2c3 + f5*r2c5 - f7*r2c7
 	return e + o, e - o
 }
+
+// Odd entries of the 2-point matrix (idct2Points).
+const (
+	r2c1 = 5249
+	r2c3 = 1843
+	r2c5 = 1232
+	r2c7 = 1044
+)
 
 // fillBlock writes an n x n square of one value: the picture of a block
 // whose only non-zero coefficient is DC.
@@ -183,24 +190,25 @@ func idct2x2(blk *[64]int32, last int, dst []byte, stride int) {
 		fillBlock(blk, 2, dst, stride)
 		return
 	}
-	var tmp [2 * 8]int
-	for _, u := range [...]int{0, 1, 3, 5, 7} {
-		col := blk[u:]
-		col = col[:57]
-		if col[8]|col[24]|col[40]|col[56] == 0 {
-			dc := (int(col[0])*c4 + pass1Round) >> pass1Shift
-			tmp[u], tmp[8+u] = dc, dc
-			continue
-		}
-		t0, t1 := idct2Points(int(col[0]), int(col[8]), int(col[24]), int(col[40]), int(col[56]))
-		tmp[u] = (t0 + pass1Round) >> pass1Shift
-		tmp[8+u] = (t1 + pass1Round) >> pass1Shift
-	}
-	for y := 0; y < 2; y++ {
-		r := tmp[y*8 : y*8+8]
-		out := dst[y*stride : y*stride+2]
-		t0, t1 := idct2Points(r[0], r[1], r[3], r[5], r[7])
-		out[0] = clampU8((t0 + pass2Bias) >> pass2Shift)
-		out[1] = clampU8((t1 + pass2Bias) >> pass2Shift)
-	}
+	a0, b0 := col2(blk, 0)
+	a1, b1 := col2(blk, 1)
+	a3, b3 := col2(blk, 3)
+	a5, b5 := col2(blk, 5)
+	a7, b7 := col2(blk, 7)
+	dst = dst[:stride+2]
+	t0, t1 := idct2Points(a0, a1, a3, a5, a7)
+	dst[0] = clampU8((t0 + pass2Bias) >> pass2Shift)
+	dst[1] = clampU8((t1 + pass2Bias) >> pass2Shift)
+	t0, t1 = idct2Points(b0, b1, b3, b5, b7)
+	dst[stride] = clampU8((t0 + pass2Bias) >> pass2Shift)
+	dst[stride+1] = clampU8((t1 + pass2Bias) >> pass2Shift)
+}
+
+// col2 is the first pass of idct2x2 on column u: idct2Points, written
+// out so that it inlines.
+func col2(blk *[64]int32, u int) (t0, t1 int) {
+	u &= 7
+	e := int(blk[u]) * c4
+	o := int(blk[8+u])*r2c1 - int(blk[24+u])*r2c3 + int(blk[40+u])*r2c5 - int(blk[56+u])*r2c7
+	return (e + o + pass1Round) >> pass1Shift, (e - o + pass1Round) >> pass1Shift
 }
