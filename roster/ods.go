@@ -3,6 +3,7 @@ package roster
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -61,6 +62,90 @@ func openZip(data []byte) (*zip.Reader, error) {
 	return zr, nil
 }
 
+// checkParts inflates every part of a workbook archive to its end and
+// throws the bytes away, so that a part inflating beyond the size it
+// declares (a zip bomb that lies about its size) or a damaged part fails
+// here, with ErrTooLarge or a format error. excelize reads parts into
+// memory ignoring such read errors: it would keep what came before them
+// and read the workbook as if it ended there (a bomb's sheet then looks
+// like a sheet without a header, a cut sheet loses its last students).
+func checkParts(zr *zip.Reader) error {
+	for _, f := range zr.File {
+		rc, err := openPart(f)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, rc)
+		rc.Close()
+		if errors.Is(err, ErrTooLarge) {
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// openPart opens one part of a workbook archive for reading. archive/zip
+// stops a part at the size it declares with zip.ErrFormat; openPart's
+// reader then tells a zip bomb (ErrTooLarge) from a merely wrong size
+// (see overrun).
+func openPart(f *zip.File) (io.ReadCloser, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", f.Name, err)
+	}
+	return &partReader{ReadCloser: rc, f: f}, nil
+}
+
+// partReader is a part's reader that explains an overrun, once: later
+// reads return the same error without measuring again.
+type partReader struct {
+	io.ReadCloser
+	f       *zip.File
+	overrun error
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	if p.overrun != nil {
+		return 0, p.overrun
+	}
+	n, err := p.ReadCloser.Read(b)
+	if errors.Is(err, zip.ErrFormat) {
+		p.overrun = overrun(p.f, err)
+		return n, p.overrun
+	}
+	return n, err
+}
+
+// overrun measures a part that inflated past the size it declares by
+// inflating it again, up to maxInflated: beyond that it is ErrTooLarge,
+// the refusal an honest bomb gets from openZip; a part smaller than that
+// is a damaged archive (err, zip.ErrFormat, with the sizes).
+func overrun(f *zip.File, err error) error {
+	raw, rerr := f.OpenRaw()
+	if rerr != nil {
+		return err
+	}
+	var r io.Reader
+	switch f.Method {
+	case zip.Store:
+		r = raw
+	case zip.Deflate:
+		fr := flate.NewReader(raw)
+		defer fr.Close()
+		r = fr
+	default:
+		return err
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(r, maxInflated+1))
+	if n > maxInflated {
+		return fmt.Errorf("%s declares %d bytes but unpacks to more than %d: %w", f.Name, f.UncompressedSize64, maxInflated, ErrTooLarge)
+	}
+	return fmt.Errorf("declares %d bytes, unpacks to %d: %w", f.UncompressedSize64, n, err)
+}
+
 // readODS reads an OpenDocument spreadsheet (.ods, LibreOffice's own
 // format) by streaming content.xml: the first table with a header row
 // among its first 20 non-blank rows is read, row by row. A number in a
@@ -84,9 +169,9 @@ func readODS(ctx context.Context, data []byte, name string, m matcher, emit func
 	if content.UncompressedSize64 > maxInflated {
 		return nil, ErrTooLarge
 	}
-	rc, err := content.Open()
+	rc, err := openPart(content)
 	if err != nil {
-		return nil, fmt.Errorf("opening content.xml: %w", err)
+		return nil, err
 	}
 	defer rc.Close()
 	return readODSContent(ctx, &limitedReader{r: rc, n: maxInflated}, name, m, emit)
@@ -180,7 +265,7 @@ func readODSContent(ctx context.Context, r io.Reader, name string, m matcher, em
 // odsError keeps ErrTooLarge recognisable through the XML decoder.
 func odsError(err error) error {
 	if errors.Is(err, ErrTooLarge) {
-		return ErrTooLarge
+		return err
 	}
 	return fmt.Errorf("reading content.xml: %w", err)
 }

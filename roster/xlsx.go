@@ -40,7 +40,11 @@ var sheetInMemory int64 = excelize.StreamChunkSize
 // column with a date format yields RRRR-MM-DD, and other numbers yield
 // their plain decimal text, a PESEL padded to 11 digits (see typedCell).
 func readXLSX(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (cols columns, err error) {
-	if _, err := openZip(data); err != nil {
+	zr, err := openZip(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkParts(zr); err != nil {
 		return nil, err
 	}
 	r := bytes.NewReader(data)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mlegit/mlegit/report"
+	"github.com/mlegit/mlegit/roster"
 )
 
 // samples is the bundled synthetic school, relative to this package.
@@ -217,9 +220,12 @@ func TestRunOnlyRosterUnusableWritesReports(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "lista.csv")
 	os.WriteFile(broken, []byte("Nazwisko;Imię\nNowak;Jan\n"), 0o600)
+	bomb := filepath.Join(dir, "bomba.xlsx")
+	writeLyingZipBomb(t, bomb)
 	for name, c := range map[string]struct{ roster, want, detail string }{
 		"columns": {broken, "lista.csv;;;;;FILE_COLUMNS_MISSING;W pliku z listą uczniów brakuje wymaganych kolumn", "Brakuje kolumn: „PESEL”, „Numer legitymacji”."},
 		"folder":  {t.TempDir(), ";;;;;FILE_UNREADABLE;Nie udało się odczytać pliku", "to nie zwykły plik, tylko folder"},
+		"bomb":    {bomb, "bomba.xlsx;;;;;FILE_UNREADABLE;Nie udało się odczytać pliku", "po rozpakowaniu byłby większy niż 33,6 MB"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+name)
@@ -234,6 +240,29 @@ func TestRunOnlyRosterUnusableWritesReports(t *testing.T) {
 				t.Errorf("no odrzuceni.xlsx: %v", err)
 			}
 		})
+	}
+}
+
+// writeLyingZipBomb writes an XLSX archive whose sheet declares 1 kB and
+// unpacks to 8 MiB more than roster.MaxUnpacked.
+func writeLyingZipBomb(t *testing.T, path string) {
+	t.Helper()
+	var packed, archive bytes.Buffer
+	fw, _ := flate.NewWriter(&packed, flate.BestCompression)
+	fw.Write(bytes.Repeat([]byte{' '}, roster.MaxUnpacked+8<<20))
+	fw.Close()
+	zw := zip.NewWriter(&archive)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		CompressedSize64: uint64(packed.Len()), UncompressedSize64: 1 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(packed.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, archive.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 
