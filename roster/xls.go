@@ -35,16 +35,17 @@ var ErrXLSBroken = errors.New("damaged or unsupported .xls workbook")
 // cyclic sector chain ends there instead of looping), the workbook stream
 // must fit the file and maxXLSStream, and a panic becomes an error.
 func readXLS(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (columns, error) {
-	wb, sheets, err := openXLS(data)
+	wb, layout, err := openXLS(data)
 	if err != nil {
 		return nil, err
 	}
 	scan := &headerScan{m: m}
 	for i := 0; i < wb.GetNumberSheets(); i++ {
-		grid, err := xlsGrid(&wb, i, sheets[i])
+		grid, err := xlsGrid(&wb, i, layout.sheets[i])
 		if err != nil {
 			return nil, err
 		}
+		grid.date1904 = layout.date1904
 		found, err := grid.read(ctx, name, scan, emit)
 		if err != nil {
 			return scan.cols, err
@@ -57,8 +58,8 @@ func readXLS(ctx context.Context, data []byte, name string, m matcher, emit func
 }
 
 // openXLS parses the workbook within the limits described at readXLS. It
-// also returns each sheet's layout (see layouts).
-func openXLS(data []byte) (wb xls.Workbook, sheets []sheetLayout, err error) {
+// also returns what our own walk of the records finds (see layouts).
+func openXLS(data []byte) (wb xls.Workbook, layout bookLayout, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w (%v)", ErrXLSBroken, r)
@@ -66,7 +67,7 @@ func openXLS(data []byte) (wb xls.Workbook, sheets []sheetLayout, err error) {
 	}()
 	c, err := cfb.OpenReader(newBudgetReader(data))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
+		return wb, layout, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	var book, root *cfb.Directory
 	for _, d := range c.GetDirs() {
@@ -74,34 +75,44 @@ func openXLS(data []byte) (wb xls.Workbook, sheets []sheetLayout, err error) {
 		case "Workbook", "Book":
 			book = d
 			if s := d.GetStreamSize(); s > maxXLSStream || int64(s) > int64(len(data)) {
-				return wb, nil, fmt.Errorf("%w: workbook stream of %d bytes in a file of %d", ErrXLSBroken, s, len(data))
+				return wb, layout, fmt.Errorf("%w: workbook stream of %d bytes in a file of %d", ErrXLSBroken, s, len(data))
 			}
 		case "Root Entry":
 			root = d
 		case "EncryptedPackage":
-			return wb, nil, fmt.Errorf("%w: encrypted (password-protected) workbook", ErrXLSBroken)
+			return wb, layout, fmt.Errorf("%w: encrypted (password-protected) workbook", ErrXLSBroken)
 		}
 	}
 	if book == nil || root == nil {
-		return wb, nil, fmt.Errorf("%w: no workbook stream", ErrXLSBroken)
+		return wb, layout, fmt.Errorf("%w: no workbook stream", ErrXLSBroken)
 	}
 	stream, err := c.OpenObject(book, root)
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
+		return wb, layout, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
 	raw, err := io.ReadAll(io.LimitReader(stream, maxXLSStream))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
+		return wb, layout, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
-	sheets = layouts(raw)
+	layout = layouts(raw)
 	wb, err = xls.OpenReader(newBudgetReader(data))
 	if err != nil {
-		return wb, nil, fmt.Errorf("%w: %v", ErrXLSBroken, err)
+		return wb, layout, fmt.Errorf("%w: %v", ErrXLSBroken, err)
 	}
-	for len(sheets) < wb.GetNumberSheets() {
-		sheets = append(sheets, sheetLayout{})
+	for len(layout.sheets) < wb.GetNumberSheets() {
+		layout.sheets = append(layout.sheets, sheetLayout{})
 	}
-	return wb, sheets, nil
+	return wb, layout, nil
+}
+
+// bookLayout is what the walk of a workbook stream finds that the parser
+// does not give: the date system, and each sheet's layout.
+type bookLayout struct {
+	// date1904 is set by the DATEMODE record of the workbook globals:
+	// date serials count days from 1904-01-01 (Excel for Mac's date
+	// system), not from 1899-12-30.
+	date1904 bool
+	sheets   []sheetLayout
 }
 
 // sheetLayout is what a worksheet substream holds, from its cell records:
@@ -112,20 +123,22 @@ type sheetLayout struct {
 }
 
 // layouts walks the BIFF8 records of a workbook stream and returns the
-// layout of each top-level sheet substream, in order (the first top-level
-// substream is the workbook globals; charts nested in a sheet are skipped).
+// date system of the workbook globals (the first top-level substream) and
+// the layout of each top-level sheet substream after it, in order (charts
+// nested in a sheet are skipped).
 // The parser's own row and column lists would be expanded to the largest
 // index found, which a damaged file can make 65,536 by 256 wide.
-func layouts(stream []byte) []sheetLayout {
+func layouts(stream []byte) bookLayout {
 	const (
 		recBOF, recEOF                 = 0x0809, 0x000A
+		recDateMode                    = 0x0022
 		recFormula                     = 0x0006
 		recMulRK, recMulBlank          = 0x00BD, 0x00BE
 		recLabelSST, recNumber, recRK  = 0x00FD, 0x0203, 0x027E
 		recLabel, recBoolErr, recBlank = 0x0204, 0x0205, 0x0201
 		recRString                     = 0x00D6
 	)
-	var out []sheetLayout
+	var book bookLayout
 	depth, top := 0, -1
 	for p := 0; p+4 <= len(stream); {
 		typ := int(stream[p]) | int(stream[p+1])<<8
@@ -137,7 +150,7 @@ func layouts(stream []byte) []sheetLayout {
 		case recBOF:
 			if depth++; depth == 1 {
 				if top++; top > 0 {
-					out = append(out, sheetLayout{lastCol: map[int]int{}, formulas: map[[2]int]bool{}})
+					book.sheets = append(book.sheets, sheetLayout{lastCol: map[int]int{}, formulas: map[[2]int]bool{}})
 				}
 			}
 			continue
@@ -145,10 +158,14 @@ func layouts(stream []byte) []sheetLayout {
 			depth = max(depth-1, 0)
 			continue
 		}
+		if typ == recDateMode && depth == 1 && top == 0 && len(body) >= 2 {
+			book.date1904 = u16(0) == 1
+			continue
+		}
 		if depth != 1 || top < 1 || len(body) < 4 {
 			continue
 		}
-		l := out[top-1]
+		l := book.sheets[top-1]
 		row, col := u16(0), u16(2)
 		switch typ {
 		case recMulRK, recMulBlank:
@@ -165,7 +182,7 @@ func layouts(stream []byte) []sheetLayout {
 			l.lastCol[row] = col + 1
 		}
 	}
-	return out
+	return book
 }
 
 // budgetReader is a ReadSeeker over data that fails once it has read more
@@ -197,7 +214,8 @@ const xlsFormula = "=(formuła)"
 
 // grid is one sheet's cells, converted while the parser is fenced.
 type grid struct {
-	rows []xlsRow // used rows only, in order
+	rows     []xlsRow // used rows only, in order
+	date1904 bool     // date serials count from 1904 (see bookLayout)
 }
 
 // xlsRow is a used row and its number as a spreadsheet shows it.
@@ -320,7 +338,7 @@ func (g grid) read(ctx context.Context, name string, scan *headerScan, emit func
 				continue
 			}
 			var note string
-			if d, ok := serialDate(row[i].num, false); ok && dateFields[f] && row[i].isDate {
+			if d, ok := serialDate(row[i].num, g.date1904); ok && dateFields[f] && row[i].isDate {
 				texts[i] = d
 				continue
 			}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mlegit/mlegit/pesel"
 )
 
 func readFixture(t testing.TB, name string) []byte {
@@ -59,6 +61,7 @@ func TestReadXLSDamaged(t *testing.T) {
 func FuzzReadXLS(f *testing.F) {
 	f.Add(readFixture(f, "szkola.xls"))
 	f.Add(readFixture(f, "tekst.xls"))
+	f.Add(readFixture(f, "tekst-1904.xls"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		last := 0
 		_, _ = readXLS(context.Background(), data, "f.xls", newMatcher(nil), func(r Record) error {
@@ -74,4 +77,40 @@ func FuzzReadXLS(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// A workbook in the 1904 date system (its DATEMODE record set, as Excel
+// for Mac and LibreOffice with that option save it) reads the same dates
+// as the same school saved in the 1900 system, and the dates of birth
+// agree with their PESELs: read as 1900 serials they came out 4 years and
+// 1 day early, and none did. Fixture: tekst-1904.xls (testdata/make-fixtures.sh; the
+// DATEMODE record and the 1904 serials are LibreOffice's own).
+func TestReadXLS1904DateSystem(t *testing.T) {
+	for name, want := range map[string]bool{"tekst-1904.xls": true, "tekst.xls": false} {
+		_, layout, err := openXLS(readFixture(t, name))
+		if err != nil || layout.date1904 != want {
+			t.Fatalf("%s: date1904 = %v (%v), want %v", name, layout.date1904, err, want)
+		}
+	}
+	got := mustRead(t, filepath.Join("testdata", "tekst-1904.xls"), nil)
+	want := mustRead(t, filepath.Join("testdata", "tekst.xls"), nil)
+	for i := range got {
+		got[i].File = "tekst.xls"
+	}
+	equalRecords(t, got, want)
+	checked, agree := 0, 0
+	for _, r := range got {
+		p, err := pesel.Parse(r.PESEL)
+		if err != nil || r.BirthDate == "" {
+			continue
+		}
+		checked++
+		if p.BirthDate().Format("2006-01-02") == r.BirthDate {
+			agree++
+		}
+	}
+	// All but the one row the fixture makes disagree (PESEL_DOB_MISMATCH).
+	if agree != checked-1 || agree < 20 {
+		t.Errorf("%d of %d dates of birth agree with their PESEL, want all but one", agree, checked)
+	}
 }

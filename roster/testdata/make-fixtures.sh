@@ -23,3 +23,16 @@ rm -r "$tmp"
 soffice --headless --convert-to ods tekst.xlsx
 soffice --headless --convert-to xls tekst.xlsx
 LANG=pl_PL.UTF-8 LC_ALL=pl_PL.UTF-8 soffice --headless --convert-to "$csv" tekst.xlsx
+
+# tekst-1904.xls: tekst.ods with the document's null date set to 1904-01-01
+# (Tools > Options > Calc > Calculate > Date, Excel for Mac's "1904 date
+# system"; ODS stores dates as ISO text, so they stay the same dates), then
+# saved as .xls: LibreOffice writes the DATEMODE record set to 1 and date
+# serials counted from 1904 itself.
+tmp=$(mktemp -d)
+unzip -q tekst.ods -d "$tmp/ods"
+sed -i 's#<table:calculation-settings \([^>]*\)/>#<table:calculation-settings \1><table:null-date table:date-value="1904-01-01"/></table:calculation-settings>#' "$tmp/ods/content.xml"
+grep -q 'table:null-date table:date-value="1904-01-01"' "$tmp/ods/content.xml"
+(cd "$tmp/ods" && zip -q -X -0 ../tekst-1904.ods mimetype && zip -q -X -r ../tekst-1904.ods . -x mimetype)
+soffice --headless --convert-to xls --outdir . "$tmp/tekst-1904.ods"
+rm -r "$tmp"
