@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math"
+	"math/bits"
 )
 
 // Options tunes Encode; nil means quality 90 and 4:4:4.
@@ -235,14 +237,18 @@ func (e *encoder) writeScan(m *image.YCbCr, sub bool) {
 // edges.
 func lumaBlock(m *image.YCbCr, x, y int, dst *[64]float32) {
 	b := m.Bounds()
-	w, h := b.Dx(), b.Dy()
-	base := m.YOffset(b.Min.X, b.Min.Y)
+	planeBlock(m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, b.Dx(), b.Dy(), x, y, dst)
+}
+
+// planeBlock copies the 8x8 block at (x, y) of the w x h plane p (rows
+// stride apart), level-shifted, repeating the last row and column past the
+// edges.
+func planeBlock(p []byte, stride, w, h, x, y int, dst *[64]float32) {
 	for j := range 8 {
-		sy := min(y+j, h-1)
-		row := m.Y[base+sy*m.YStride:]
-		d := dst[j*8 : j*8+8]
+		row := p[min(y+j, h-1)*stride:]
+		d := (*[8]float32)(dst[j*8 : j*8+8])
 		if x+8 <= w {
-			r := row[x : x+8]
+			r := (*[8]byte)(row[x : x+8])
 			for i := range d {
 				d[i] = float32(r[i]) - 128
 			}
@@ -274,13 +280,13 @@ func chromaBlock(m *image.YCbCr, x, y, step int, cb, cr *[64]float32) {
 		return
 	}
 	base := m.COffset(b.Min.X, b.Min.Y)
+	if step == 1 {
+		planeBlock(m.Cb[base:], m.CStride, w, h, x, y, cb)
+		planeBlock(m.Cr[base:], m.CStride, w, h, x, y, cr)
+		return
+	}
 	for j := range 8 {
 		for i := range 8 {
-			if step == 1 {
-				o := base + min(y+j, h-1)*m.CStride + min(x+i, w-1)
-				cb[j*8+i], cr[j*8+i] = float32(m.Cb[o])-128, float32(m.Cr[o])-128
-				continue
-			}
 			var sb, sr int
 			for dy := range 2 {
 				for dx := range 2 {
@@ -294,19 +300,19 @@ func chromaBlock(m *image.YCbCr, x, y, step int, cb, cr *[64]float32) {
 	}
 }
 
-// fdct1D is the AAN forward DCT of 8 values spaced stride apart, in place;
-// outputs carry the aanScale factors, removed at quantisation.
-func fdct1D(d []float32, s int) {
-	tmp0, tmp7 := d[0]+d[7*s], d[0]-d[7*s]
-	tmp1, tmp6 := d[s]+d[6*s], d[s]-d[6*s]
-	tmp2, tmp5 := d[2*s]+d[5*s], d[2*s]-d[5*s]
-	tmp3, tmp4 := d[3*s]+d[4*s], d[3*s]-d[4*s]
+// fdct8 is the AAN forward DCT of 8 values; outputs carry the aanScale
+// factors, removed at quantisation.
+func fdct8(d0, d1, d2, d3, d4, d5, d6, d7 float32) (o0, o1, o2, o3, o4, o5, o6, o7 float32) {
+	tmp0, tmp7 := d0+d7, d0-d7
+	tmp1, tmp6 := d1+d6, d1-d6
+	tmp2, tmp5 := d2+d5, d2-d5
+	tmp3, tmp4 := d3+d4, d3-d4
 
 	tmp10, tmp13 := tmp0+tmp3, tmp0-tmp3
 	tmp11, tmp12 := tmp1+tmp2, tmp1-tmp2
-	d[0], d[4*s] = tmp10+tmp11, tmp10-tmp11
+	o0, o4 = tmp10+tmp11, tmp10-tmp11
 	z1 := (tmp12 + tmp13) * 0.707106781
-	d[2*s], d[6*s] = tmp13+z1, tmp13-z1
+	o2, o6 = tmp13+z1, tmp13-z1
 
 	tmp10, tmp11, tmp12 = tmp4+tmp5, tmp5+tmp6, tmp6+tmp7
 	z5 := (tmp10 - tmp12) * 0.382683433
@@ -314,36 +320,42 @@ func fdct1D(d []float32, s int) {
 	z4 := 1.306562965*tmp12 + z5
 	z3 := tmp11 * 0.707106781
 	z11, z13 := tmp7+z3, tmp7-z3
-	d[5*s], d[3*s] = z13+z2, z13-z2
-	d[s], d[7*s] = z11+z4, z11-z4
+	o5, o3 = z13+z2, z13-z2
+	o1, o7 = z11+z4, z11-z4
+	return
+}
+
+// fdct2D transforms blk in place, rows then columns.
+func fdct2D(blk *[64]float32) {
+	for r := range 8 {
+		d := (*[8]float32)(blk[r*8 : r*8+8])
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = fdct8(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
+	}
+	for c := range 8 {
+		blk[c], blk[8+c], blk[16+c], blk[24+c], blk[32+c], blk[40+c], blk[48+c], blk[56+c] = fdct8(
+			blk[c], blk[8+c], blk[16+c], blk[24+c], blk[32+c], blk[40+c], blk[48+c], blk[56+c])
+	}
 }
 
 // block transforms, quantises and codes one block of component c with
 // table set t (0 luma, 1 chroma).
 func (e *encoder) block(blk *[64]float32, t, c int) {
-	for r := range 8 {
-		fdct1D(blk[r*8:r*8+8], 1)
-	}
-	for col := range 8 {
-		fdct1D(blk[col:], 8)
-	}
+	fdct2D(blk)
 	var q [64]int32
 	recip := &e.recip[t]
 	for i, z := range zigzag {
-		v := blk[z] * recip[z]
-		if v >= 0 {
-			q[i] = int32(v + 0.5)
-		} else {
-			q[i] = -int32(-v + 0.5)
-		}
+		// Round half away from zero without a branch on the sign, which
+		// is as good as random: truncate v ± 0.5.
+		v := blk[z&63] * recip[z&63]
+		half := math.Float32frombits(math.Float32bits(v)&(1<<31) | math.Float32bits(0.5))
+		q[i] = int32(v + half)
 	}
 	dc := &e.huff[2*t]
 	ac := &e.huff[2*t+1]
 	diff := q[0] - e.pred[c]
 	e.pred[c] = q[0]
 	n, bits := magnitude(diff)
-	e.emitCode(dc, n)
-	e.emit(bits, uint(n))
+	e.emitCoded(dc, n, bits)
 	run := 0
 	for k := 1; k < 64; k++ {
 		v := q[k]
@@ -356,8 +368,7 @@ func (e *encoder) block(blk *[64]float32, t, c int) {
 			run -= 16
 		}
 		n, bits := magnitude(v)
-		e.emitCode(ac, byte(run<<4)|n)
-		e.emit(bits, uint(n))
+		e.emitCoded(ac, byte(run<<4)|n, bits)
 		run = 0
 	}
 	if run > 0 {
@@ -372,16 +383,20 @@ func magnitude(v int32) (byte, uint32) {
 		a = -a
 		v--
 	}
-	n := byte(0)
-	for a > 0 {
-		n++
-		a >>= 1
-	}
+	n := byte(bits.Len32(uint32(a)))
 	return n, uint32(v) & (1<<n - 1)
 }
 
+// emitCode appends the Huffman code of sym.
 func (e *encoder) emitCode(h *huffCodes, sym byte) {
 	e.emit(uint32(h.code[sym]), uint(h.size[sym]))
+}
+
+// emitCoded appends the Huffman code of sym followed by the n magnitude
+// bits in mag, where n is sym's low nibble (at most 27 bits in all).
+func (e *encoder) emitCoded(h *huffCodes, sym byte, mag uint32) {
+	n := uint(sym & 15)
+	e.emit(uint32(h.code[sym])<<n|mag, uint(h.size[sym])+n)
 }
 
 // emit appends the n low bits of bits to the stream.
