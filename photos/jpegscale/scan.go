@@ -234,7 +234,10 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 // the buffer and the zigzag index of the last coefficient coded.
 func decodeAC(br *bitReader, ac *huffTable, q, blk *[64]int32, acc uint64, n uint) (uint64, uint, int, error) {
 	last := 0
-	for k := 1; k < 64; k++ {
+	// Dereference the tables once here, so the loop needs no nil checks.
+	_, _, _, _ = ac.fastAC[0], q[0], blk[0], br.pos
+	k := 1
+	for ; k < 64; k++ {
 		// Each step consumes at most 16 code bits and 15 magnitude bits.
 		if n < 32 {
 			acc, n = br.load(acc, n)
@@ -246,10 +249,10 @@ func decodeAC(br *bitReader, ac *huffTable, q, blk *[64]int32, acc uint64, n uin
 				break
 			}
 			k += int(f >> 8 & 15)
-			if k > 63 {
-				return acc, n, 0, errRunPastBlock
-			}
-			kk := k & 63 // k <= 63 already; the mask drops bounds checks
+			// A run past the block (corrupt data) writes a wrong
+			// coefficient here and ends the loop with k > 64, which is
+			// reported below: one check per block, not per coefficient.
+			kk := k & 63
 			blk[zigzag[kk]&63] = f >> 16 * q[kk]
 			last = k
 			continue
@@ -277,6 +280,9 @@ func decodeAC(br *bitReader, ac *huffTable, q, blk *[64]int32, acc uint64, n uin
 		last = k
 		acc <<= z
 		n -= z
+	}
+	if k > 64 {
+		return acc, n, 0, errRunPastBlock
 	}
 	return acc, n, last, nil
 }
