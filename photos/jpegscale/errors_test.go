@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
 )
 
@@ -210,4 +211,43 @@ func adobeRGBAfterSOF(t *testing.T, base []byte) []byte {
 	out := append([]byte{0xFF, 0xD8}, rest[:sofEnd]...)
 	out = append(out, 0xFF, 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0)
 	return append(out, rest[sofEnd:]...)
+}
+
+// runPastBlockJPEG is an 8x8 grey baseline JPEG whose only block codes
+// four AC runs of fifteen zeros and a coefficient: the fourth lands past
+// coefficient 63.
+func runPastBlockJPEG() []byte {
+	var b bytes.Buffer
+	b.Write([]byte{0xFF, 0xD8})
+	b.Write([]byte{0xFF, 0xDB, 0, 67, 0})
+	b.Write(bytes.Repeat([]byte{1}, 64))
+	b.Write([]byte{0xFF, 0xC0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0})
+	oneCode := func(class, sym byte) {
+		b.Write([]byte{0xFF, 0xC4, 0, 20, class, 1})
+		b.Write(make([]byte, 15))
+		b.WriteByte(sym)
+	}
+	oneCode(0x00, 0x00) // DC: "0" is a difference of 0
+	oneCode(0x10, 0xF1) // AC: "0" is fifteen zeros, then a 1-bit coefficient
+	b.Write([]byte{0xFF, 0xDA, 0, 8, 1, 1, 0x00, 0, 63, 0})
+	// DC "0", four times AC "0" + magnitude "1", padded with ones:
+	// 0010 1010 1111 1111, the 0xFF stuffed.
+	b.Write([]byte{0x2A, 0xFF, 0x00})
+	b.Write([]byte{0xFF, 0xD9})
+	return b.Bytes()
+}
+
+// TestRunPastBlockFails: a run of zeros that leaves the block is an
+// error at every scale, not a write outside the block.
+func TestRunPastBlockFails(t *testing.T) {
+	data := runPastBlockJPEG()
+	if _, err := DecodeConfig(bytes.NewReader(data)); err != nil {
+		t.Fatalf("the header should be valid: %v", err)
+	}
+	for _, denom := range []int{1, 2, 4, 8} {
+		_, err := DecodeBytes(data, denom, nil)
+		if err == nil || !strings.Contains(err.Error(), "run past the block") {
+			t.Errorf("denom %d: got %v, want the run-past-block error", denom, err)
+		}
+	}
 }
