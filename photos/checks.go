@@ -64,19 +64,27 @@ func check(img *image.YCbCr, p Profile) ([]Warning, error) {
 	if w < 8 || h < 8 {
 		return nil, nil
 	}
-	// Brightness and the variance of the Laplacian, over the whole picture.
-	var sum, lsum, lsq float64
+	// Brightness and the variance of the Laplacian, over the whole picture
+	// (integer sums: exact, as the float ones were).
+	var isum, ilsum, ilsq int64
+	row := func(y int) []byte { o := img.YOffset(b.Min.X, b.Min.Y+y); return img.Y[o : o+w] }
 	for y := range h {
-		for x := range w {
-			v := yAt(x, y)
-			sum += float64(v)
-			if x > 0 && y > 0 && x < w-1 && y < h-1 {
-				l := float64(4*v - yAt(x-1, y) - yAt(x+1, y) - yAt(x, y-1) - yAt(x, y+1))
-				lsum += l
-				lsq += l * l
-			}
+		r := row(y)
+		for _, v := range r {
+			isum += int64(v)
+		}
+		if y == 0 || y == h-1 {
+			continue
+		}
+		up, down := row(y-1), row(y+1)
+		up, down = up[:len(r)], down[:len(r)]
+		for x := 1; x < len(r)-1; x++ {
+			l := 4*int64(r[x]) - int64(r[x-1]) - int64(r[x+1]) - int64(up[x]) - int64(down[x])
+			ilsum += l
+			ilsq += l * l
 		}
 	}
+	sum, lsum, lsq := float64(isum), float64(ilsum), float64(ilsq)
 	mean := sum / float64(w*h)
 	n := float64((w - 2) * (h - 2))
 	sharp := lsq/n - (lsum/n)*(lsum/n)
