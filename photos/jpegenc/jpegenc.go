@@ -17,6 +17,8 @@ import (
 	"io"
 	"math"
 	"math/bits"
+
+	zz "github.com/mlegit/mlegit/photos/internal/zigzag"
 )
 
 // Options tunes Encode; nil means quality 90 and 4:4:4.
@@ -95,17 +97,8 @@ var baseQuant = [2][64]int{
 }
 
 // zigzag maps a position in the stream (zigzag order) to its natural
-// index.
-var zigzag = [64]uint8{
-	0, 1, 8, 16, 9, 2, 3, 10,
-	17, 24, 32, 25, 18, 11, 4, 5,
-	12, 19, 26, 33, 40, 48, 41, 34,
-	27, 20, 13, 6, 7, 14, 21, 28,
-	35, 42, 49, 56, 57, 50, 43, 36,
-	29, 22, 15, 23, 30, 37, 44, 51,
-	58, 59, 52, 45, 38, 31, 39, 46,
-	53, 60, 61, 54, 47, 55, 62, 63,
-}
+// index v*8+u.
+var zigzag = zz.Natural
 
 // aanScale are the row/column scale factors the AAN forward DCT leaves in
 // its outputs: cos(kπ/16)·√2 for k > 0, 1 for k = 0.

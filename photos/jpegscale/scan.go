@@ -1,17 +1,10 @@
 package jpegscale
 
-// zigzag maps the position of a coefficient in the stream (zigzag order,
-// Figure A.6) to its natural row-major index v*8+u.
-var zigzag = [64]uint8{
-	0, 1, 8, 16, 9, 2, 3, 10,
-	17, 24, 32, 25, 18, 11, 4, 5,
-	12, 19, 26, 33, 40, 48, 41, 34,
-	27, 20, 13, 6, 7, 14, 21, 28,
-	35, 42, 49, 56, 57, 50, 43, 36,
-	29, 22, 15, 23, 30, 37, 44, 51,
-	58, 59, 52, 45, 38, 31, 39, 46,
-	53, 60, 61, 54, 47, 55, 62, 63,
-}
+import zz "github.com/mlegit/mlegit/photos/internal/zigzag"
+
+// zigzag maps a position in the stream (zigzag order) to its natural
+// index v*8+u.
+var zigzag = zz.Natural
 
 // scanComp is a component as coded in the current scan.
 type scanComp struct {
