@@ -303,13 +303,13 @@ func (w *walker) refuse(name string, why Why, detail string) {
 	w.m.Refused = append(w.m.Refused, Refused{Name: name, Why: why, Detail: detail})
 }
 
-// partName is a part's file name: Content-Disposition filename (RFC 2231
-// continuations and UTF-8 included), else Content-Type name; RFC 2047
+// partName is a part's file name: Content-Disposition filename, else
+// Content-Type name; RFC 2231 (continuations included, in any charset
+// go-message knows: ISO-8859-2, Windows-1250, UTF-8, ...) and RFC 2047
 // encoded words, which many mailers put there, decoded. Only the base name
 // is kept.
 func partName(h message.Header) string {
-	ah := gomail.AttachmentHeader{Header: h}
-	name, _ := ah.Filename()
+	name := paramName(h)
 	if name == "" {
 		return ""
 	}
@@ -322,6 +322,23 @@ func partName(h message.Header) string {
 		return ""
 	}
 	return name
+}
+
+// paramName is the raw file name parameter of a part: each header's
+// RFC 2231 form first (rfc2231Param), which go-message leaves out unless
+// it is UTF-8, then its plain form as go-message reads it.
+func paramName(h message.Header) string {
+	if name, ok := rfc2231Param(h.Get("Content-Disposition"), "filename"); ok {
+		return name
+	}
+	if _, p, _ := h.ContentDisposition(); p["filename"] != "" {
+		return p["filename"]
+	}
+	if name, ok := rfc2231Param(h.Get("Content-Type"), "name"); ok {
+		return name
+	}
+	_, p, _ := h.ContentType()
+	return p["name"]
 }
 
 func readText(r io.Reader) string {

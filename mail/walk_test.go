@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -199,4 +200,97 @@ func FuzzWalk(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fileNameMessage is a message as a mail client sends it (headers folded,
+// the photo in base64) with one attachment whose MIME header lines are
+// attHeader; the body is ISO-8859-2 text.
+const fileNameMessage = "Message-ID: <20260903081500.4F2A@poczta.example.pl>\r\n" +
+	"From: =?ISO-8859-2?Q?Ma=B3gorzata_Wi=B6niewska?= <m.wisniewska@poczta.example.pl>\r\n" +
+	"To: sekretariat@sp7.example.pl\r\n" +
+	"Subject: =?ISO-8859-2?Q?Zdj=EAcie_do_legitymacji?=\r\n" +
+	"Date: Thu, 03 Sep 2026 08:15:00 +0200\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/mixed;\r\n boundary=\"------------k7Zq0VnRrYl3Jd2e\"\r\n" +
+	"\r\n" +
+	"This is a multi-part message in MIME format.\r\n" +
+	"--------------k7Zq0VnRrYl3Jd2e\r\n" +
+	"Content-Type: text/plain; charset=ISO-8859-2; format=flowed\r\n" +
+	"Content-Transfer-Encoding: 8bit\r\n" +
+	"\r\n" +
+	"Dzie\xf1 dobry,\r\nw za\xb3\xb1czniku zdj\xeacie.\r\n" +
+	"\r\n" +
+	"--------------k7Zq0VnRrYl3Jd2e\r\n" +
+	"%s\r\n" +
+	"Content-Transfer-Encoding: base64\r\n" +
+	"\r\n" +
+	"%s\r\n" +
+	"--------------k7Zq0VnRrYl3Jd2e--\r\n"
+
+// A photo named after a pupil in an RFC 2231 file name in ISO-8859-2 or
+// Windows-1250 (one piece or continuations, in Content-Disposition or
+// Content-Type) is named and identified as a UTF-8 one is; before, the
+// name was dropped for the Content-Type name ("zdjecie.jpg", nobody) or
+// kept without its first section.
+func TestWalkFileNameCharsets(t *testing.T) {
+	jpg := base64Lines(photoJPEG(t, 400, 500, 3))
+	const lucja = 1
+	f := photos.NewFinder(roster(t))
+	for _, tt := range []struct{ name, header, want string }{
+		{"ISO-8859-2 continuations (Thunderbird)",
+			"Content-Type: image/jpeg; name=\"zdjecie.jpg\"\r\n" +
+				"Content-Disposition: attachment;\r\n filename*0*=ISO-8859-2''%A3ucja%20Wi%B6niewska;\r\n filename*1*=%20kl.%202a.jpg",
+			"Łucja Wiśniewska kl. 2a.jpg"},
+		{"Windows-1250 in one piece",
+			"Content-Type: image/jpeg; name=\"zdjecie.jpg\"\r\n" +
+				"Content-Disposition: attachment; filename*=windows-1250'pl'%A3ucja%20Wi%9Cniewska%202a.jpg",
+			"Łucja Wiśniewska 2a.jpg"},
+		{"encoded section then a quoted one",
+			"Content-Type: image/jpeg; name=\"zdjecie.jpg\"\r\n" +
+				"Content-Disposition: attachment;\r\n filename*0*=iso-8859-2''Wi%B6niewska%20%A3ucja;\r\n filename*1=\" 2a.JPG\"",
+			"Wiśniewska Łucja 2a.JPG"},
+		{"Content-Type name only, ISO-8859-2",
+			"Content-Type: image/jpeg;\r\n name*0*=iso-8859-2''%A3ucja%20Wi%B6niewska;\r\n name*1*=%202a.jpg\r\n" +
+				"Content-Disposition: inline",
+			"Łucja Wiśniewska 2a.jpg"},
+		{"UTF-8 continuations, as before",
+			"Content-Type: image/jpeg; name=\"zdjecie.jpg\"\r\n" +
+				"Content-Disposition: attachment;\r\n filename*0*=UTF-8''%C5%81ucja%20Wi%C5%9Bniewska;\r\n filename*1*=%202a.jpg",
+			"Łucja Wiśniewska 2a.jpg"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Walk([]byte(fmt.Sprintf(fileNameMessage, tt.header, jpg)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names := photoNames(m); len(names) != 1 || names[0] != tt.want {
+				t.Fatalf("photos %q, want one named %q", names, tt.want)
+			}
+			if got := Identify(f, m); got[0] != (Identified{Student: lucja, From: FromFileName}) {
+				t.Errorf("identified %+v, want Łucja from the file name", got[0])
+			}
+		})
+	}
+	// A charset nobody knows: the Content-Type name, as go-message reads it.
+	m, err := Walk([]byte(fmt.Sprintf(fileNameMessage, "Content-Type: image/jpeg; name=\"zdjecie.jpg\"\r\n"+
+		"Content-Disposition: attachment; filename*=x-nieznany''%A3ucja.jpg", jpg)), nil)
+	if err != nil || len(m.Photos) != 1 || m.Photos[0].Name != "zdjecie.jpg" {
+		t.Errorf("unknown charset: photos %q, %v; want the Content-Type name", photoNames(m), err)
+	}
+}
+
+// photoNames lists the names of m's photos.
+func photoNames(m *Message) []string {
+	var names []string
+	if m != nil {
+		for _, p := range m.Photos {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// base64Lines is data in base64 in lines of 76, as mailers write it.
+func base64Lines(data []byte) string {
+	return strings.TrimSuffix(string(part{body: data, b64: true}.encoded()), "\r\n")
 }
