@@ -24,7 +24,7 @@
 # (libvips-tools) and ImageMagick (imagemagick) for the comparison and the
 # reference — missing ones are skipped (no reference: no PSNR, no
 # progressive photos). Env: BENCH_N, BENCH_WORKERS, BENCH_ROUNDS (default
-# 1: each tool runs that many times, interleaved, and its fastest run
+# 3: each tool runs that many times, interleaved, and its fastest run
 # counts — other load on the machine only ever slows a run down),
 # BENCH_PSNR_N, BENCH_BIG=0 skips the 49 MP photos, BENCH_KEEP=1 keeps the
 # work folder.
@@ -33,7 +33,7 @@ cd "$(dirname "$0")/.."
 
 N=${BENCH_N:-40}
 WORKERS=${BENCH_WORKERS:-2}
-ROUNDS=${BENCH_ROUNDS:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
 PSNR_N=${BENCH_PSNR_N:-6}
 BIG=${BENCH_BIG:-1}
 QUALITY=95 # what the mobywatel profile picks when the byte limit allows
