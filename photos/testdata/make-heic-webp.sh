@@ -14,3 +14,9 @@ q -define webp:lossless=true quadrants-lossless.webp
 # be after the mailer shrinks it: mail/ tests.
 convert -seed 7 -size 480x600 plasma:fractal -quality 60 photo.heic
 convert -seed 7 -size 480x600 plasma:fractal -quality 75 photo.webp
+# No turned HEIC is made here: ImageMagick 6.9.11 writes no orientation into
+# a HEIC (neither an irot property nor EXIF; heif-enc 1.15 keeps a JPEG's EXIF
+# Orientation but writes no irot either, and HEIF readers ignore EXIF). The
+# turned pictures of decode_heif_test.go are quadrants.heic with an irot
+# property added by the test (withIrot); libheif's own heif-convert shows
+# them turned the same way.
