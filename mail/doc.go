@@ -15,9 +15,15 @@
 //     message's subject, the first lines of its body. The first of these
 //     that names anybody decides; two students, or a subject naming one
 //     student for several photos, is ambiguous. Nothing is guessed.
-//   - provenance: the message-id, date received, sender and the photo's
-//     SHA-256 kept for every photo taken; a message-id and hash already
-//     recorded is skipped, so fetching or importing again changes nothing.
+//   - message identity: the Message-ID or, for a message without one, a
+//     hash of the header fields its sender wrote (Date, From, To, Subject,
+//     Content-Type with its boundary, ...), which no server or export
+//     rewrites; a message read to the end is recorded by it and skipped
+//     from then on (over IMAP before it is downloaded), so fetching or
+//     importing again changes nothing.
+//   - provenance: the message identity, date received, sender and the
+//     photo's SHA-256 kept for every photo taken; a photo of a message
+//     already recorded (a run stopped half-way) is not taken twice.
 //   - unassigned: a photo nobody could be identified for. It is kept in
 //     OUT/nieprzypisane/ and listed for the secretariat in
 //     nieprzypisane.csv/.xlsx until someone assigns it

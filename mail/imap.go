@@ -189,12 +189,13 @@ func Dial(ctx context.Context, c Config) (*client.Client, error) {
 }
 
 // Fetch reads the messages of the configured folder not read to the end
-// before (skip reports those, by Message-ID) and calls fn with each, one
+// before (skip reports those, by Message.ID: the Message-ID or, without
+// one, the identity of the header fields its sender wrote) and calls fn with each, one
 // message in memory at a time (BODY.PEEK[]: the \Seen flag is left as it
 // was). A message over lim.MaxMessageBytes is passed as TooLarge without
 // being downloaded. When fn reports it done (true) and Config.After asks
 // for it, the message is flagged or moved. Mail is never deleted.
-func Fetch(ctx context.Context, c Config, lim *Limits, skip func(messageID string) (bool, error),
+func Fetch(ctx context.Context, c Config, lim *Limits, skip func(id string) (bool, error),
 	fn func(Raw) (done bool, err error)) (err error) {
 	l := lim.withDefaults()
 	cl, err := Dial(ctx, c)
@@ -221,7 +222,10 @@ func Fetch(ctx context.Context, c Config, lim *Limits, skip func(messageID strin
 	if len(uids) == 0 {
 		return nil
 	}
-	// Envelopes first (small): which messages are new, and how big.
+	// Headers first (small): which messages are new, and how big. A
+	// message is known by its identity (messageIdentity: the Message-ID,
+	// else the fields its sender wrote), worked out exactly as Walk does
+	// so that what a fetch or import recorded is recognised here.
 	type head struct {
 		uid      uint32
 		size     uint32
@@ -230,21 +234,19 @@ func Fetch(ctx context.Context, c Config, lim *Limits, skip func(messageID strin
 	var todo []head
 	all := new(imap.SeqSet)
 	all.AddNum(uids...)
+	idSection := &imap.BodySectionName{Peek: true,
+		BodyPartName: imap.BodyPartName{Specifier: imap.HeaderSpecifier, Fields: identityFetchFields()}}
 	ch := make(chan *imap.Message, 16)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- cl.UidFetch(all, []imap.FetchItem{imap.FetchUid, imap.FetchEnvelope, imap.FetchRFC822Size, imap.FetchInternalDate}, ch)
+		errc <- cl.UidFetch(all, []imap.FetchItem{imap.FetchUid, idSection.FetchItem(), imap.FetchRFC822Size, imap.FetchInternalDate}, ch)
 	}()
 	var skipErr error
 	for m := range ch {
 		if skipErr != nil {
 			continue
 		}
-		id := ""
-		if m.Envelope != nil {
-			id = strings.Trim(strings.TrimSpace(m.Envelope.MessageId), "<>")
-		}
-		if id != "" {
+		if id := fetchedIdentity(m, idSection); id != "" {
 			done, err := skip(id)
 			if err != nil {
 				skipErr = err
@@ -257,7 +259,7 @@ func Fetch(ctx context.Context, c Config, lim *Limits, skip func(messageID strin
 		todo = append(todo, head{uid: m.Uid, size: m.Size, received: m.InternalDate})
 	}
 	if err := <-errc; err != nil {
-		return fmt.Errorf("reading envelopes: %w", err)
+		return fmt.Errorf("reading message headers: %w", err)
 	}
 	if skipErr != nil {
 		return skipErr
@@ -289,6 +291,26 @@ func Fetch(ctx context.Context, c Config, lim *Limits, skip func(messageID strin
 		}
 	}
 	return after(cl, c, finished)
+}
+
+// fetchedIdentity is the identity of a message from its fetched identity
+// fields ("" when the server sent none). A server may name the section
+// differently from the request (field order, case): there is only one.
+func fetchedIdentity(m *imap.Message, section *imap.BodySectionName) string {
+	body := m.GetBody(section)
+	if body == nil {
+		for _, b := range m.Body {
+			body = b
+		}
+	}
+	if body == nil {
+		return ""
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return ""
+	}
+	return headerIdentity(raw)
 }
 
 // fetchOne downloads one message's BODY.PEEK[].

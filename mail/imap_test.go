@@ -279,3 +279,70 @@ func TestConfigCheck(t *testing.T) {
 		}
 	}
 }
+
+// A message without a Message-ID is known by the header fields its sender
+// wrote: the second night's fetch neither downloads nor processes it, and
+// does not move it again; a copy imported from an mbox before is known
+// the same way.
+func TestFetchWithoutMessageIDTwice(t *testing.T) {
+	addr, ca := memServer(t, false)
+	c := Config{Server: addr, User: "username", PasswordFile: passwordFile(t, "password"),
+		CAFile: ca, After: "move", MoveTo: "Zdjecia", Timeout: 10 * time.Second}
+	assigned := msg("", "a@b.pl", "zdjęcie", day, multipart("mixed", textPart("x"),
+		attachment("image/jpeg", "attachment; filename=\"Jan Kowalski 2a.jpg\"", photoJPEG(t, 400, 500, 1))))
+	unassigned := msg("", "c@d.pl", "zdjęcie", day, multipart("mixed", textPart("x"),
+		attachment("image/jpeg", "attachment; filename=IMG_1.jpg", photoJPEG(t, 400, 500, 2))))
+	text := msg("", "e@f.pl", "pytanie", day, textPart("Kiedy będą kody?"))
+	imported := msg("", "g@h.pl", "Zofia Nowak 3b", day.Add(time.Hour), multipart("mixed",
+		attachment("image/jpeg", "attachment; filename=IMG_2.jpg", photoJPEG(t, 400, 500, 3))))
+	appendAll(t, c, "Zdjecia")
+	appendAll(t, c, "INBOX", assigned, unassigned, text, imported)
+
+	tk, st := newTaker(t)
+	ctx := context.Background()
+	// The last one was exported by Thunderbird before: LF line endings, its
+	// own status headers.
+	mbox := "From g@h.pl Thu Sep  3 09:15:00 2026\nX-Mozilla-Status: 0001\nStatus: RO\n" +
+		strings.ReplaceAll(string(imported), "\r\n", "\n") + "\n"
+	path := filepath.Join(t.TempDir(), "Odebrane.mbox")
+	if err := os.WriteFile(path, []byte(mbox), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var imp Tally
+	if err := tk.ImportFile(ctx, path, &imp); err != nil || imp.Messages != 1 || imp.Assigned != 1 {
+		t.Fatalf("import: %+v, %v", imp, err)
+	}
+
+	var first Tally
+	if err := tk.FetchMailbox(ctx, c, &first); err != nil {
+		t.Fatal(err)
+	}
+	// Three new messages and the memory backend's greeting (it has a
+	// Message-ID); the imported one is not read again.
+	if first.Messages != 4 || first.Skipped != 1 || first.Assigned != 1 || first.Unassigned != 1 {
+		t.Fatalf("first fetch %+v", first)
+	}
+	var second Tally
+	if err := tk.FetchMailbox(ctx, c, &second); err != nil {
+		t.Fatal(err)
+	}
+	if second.Messages != 0 || second.Skipped != 5 || second.Seen != 0 {
+		t.Errorf("second fetch %+v: want nothing read, 5 skipped", second)
+	}
+	// Skipped before downloading: no message reaches fn.
+	var downloaded int
+	err := Fetch(ctx, c, nil, func(id string) (bool, error) { return st.MailMessageDone(ctx, id) },
+		func(Raw) (bool, error) { downloaded++; return false, nil })
+	if err != nil || downloaded != 0 {
+		t.Errorf("third fetch downloaded %d messages (%v)", downloaded, err)
+	}
+	// The message whose photo was assigned was copied to Zdjecia once.
+	cl, err := Dial(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Logout()
+	if st, err := cl.Select("Zdjecia", true); err != nil || st.Messages != 1 {
+		t.Errorf("Zdjecia: %v, %+v; want the one message copied once", err, st)
+	}
+}

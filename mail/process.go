@@ -43,7 +43,11 @@ type Taker struct {
 
 // Tally counts what Take did.
 type Tally struct {
-	Messages   int // messages read
+	Messages int // messages read
+	// Skipped are the messages read to the end by an earlier fetch or
+	// import (known by Message.ID): not downloaded again over IMAP, and
+	// neither processed nor flagged or moved again.
+	Skipped    int
 	Photos     int // photos found in them
 	Assigned   int // written into the photos folder
 	Unassigned int // kept for the secretariat
@@ -92,19 +96,19 @@ func (t *Taker) take(ctx context.Context, r Raw, tally *Tally) (Done, error) {
 	if t.finder == nil {
 		t.finder = photos.NewFinder(t.Students)
 	}
-	tally.Messages++
 	if r.TooLarge {
+		tally.Messages++
 		tally.Unreadable++
 		t.log().Warn("mail message too large, not read", "where", r.Where)
 		return done, nil
 	}
 	m, err := Walk(r.Data, t.Limits)
 	if err != nil {
+		tally.Messages++
 		tally.Unreadable++
 		t.log().Warn("mail message skipped", "where", r.Where, "err", err)
 		return done, nil
 	}
-	done.ID, done.Photos = m.ID, len(m.Photos)+len(m.Refused)
 	received := r.Received
 	if received.IsZero() {
 		received = m.Date
@@ -112,6 +116,14 @@ func (t *Taker) take(ctx context.Context, r Raw, tally *Tally) (Done, error) {
 	if received.IsZero() {
 		received = t.now()
 	}
+	if read, err := t.readBefore(ctx, m, r.Data, received); err != nil || read {
+		if read {
+			tally.Skipped++
+		}
+		return done, err
+	}
+	tally.Messages++
+	done.ID, done.Photos = m.ID, len(m.Photos)+len(m.Refused)
 	log := t.log().With("message", m.ID)
 	tally.Photos += len(m.Photos)
 	rec := func(hash, name string) state.MailPhoto {
@@ -162,6 +174,22 @@ func (t *Taker) take(ctx context.Context, r Raw, tally *Tally) (Done, error) {
 		log.Info("mail photo taken", "pesel", pesel.Masked(string(s.PESEL)), "from", id.From, "status", mp.Status)
 	}
 	return done, t.Store.RecordMailMessage(ctx, m.ID, received, len(m.Photos), t.now())
+}
+
+// readBefore reports whether an earlier fetch or import read the message
+// to the end. A message without a Message-ID read before its header
+// identity existed was recorded by the hash of its bytes: it is
+// recognised by that too, and recorded by its identity now, so that a
+// fetch skips it before downloading it from then on.
+func (t *Taker) readBefore(ctx context.Context, m *Message, raw []byte, received time.Time) (bool, error) {
+	read, err := t.Store.MailMessageDone(ctx, m.ID)
+	if err != nil || read || !strings.HasPrefix(m.ID, headerIDPrefix) {
+		return read, err
+	}
+	if read, err = t.Store.MailMessageDone(ctx, wholeID(raw)); err != nil || !read {
+		return false, err
+	}
+	return true, t.Store.RecordMailMessage(ctx, m.ID, received, len(m.Photos), t.now())
 }
 
 // assign writes a photo for student s, unless a later one is already in.
@@ -275,7 +303,13 @@ func (t *Taker) ImportFile(ctx context.Context, path string, tally *Tally) error
 // that no earlier fetch or import read to the end (see Fetch). A message
 // whose photos were all assigned is then flagged or moved as c.After says.
 func (t *Taker) FetchMailbox(ctx context.Context, c Config, tally *Tally) error {
-	skip := func(id string) (bool, error) { return t.Store.MailMessageDone(ctx, id) }
+	skip := func(id string) (bool, error) {
+		read, err := t.Store.MailMessageDone(ctx, id)
+		if read {
+			tally.Skipped++
+		}
+		return read, err
+	}
 	return Fetch(ctx, c, t.Limits, skip, func(r Raw) (bool, error) {
 		d, err := t.take(ctx, r, tally)
 		return d.Photos > 0 && d.Unassigned == 0, err

@@ -54,8 +54,8 @@ func TestTakeAssignsOnceAndKeepsTheNewest(t *testing.T) {
 		multipart("mixed", textPart("Dzień dobry"), attachment("image/jpeg", "attachment; filename=\"Jan Kowalski 2a.jpg\"", jpg)))
 	var tally Tally
 	take(t, tk, &tally, first, day)
-	take(t, tk, &tally, first, day) // fetched again: nothing changes
-	if tally.Assigned != 1 || tally.Seen != 1 || tally.Messages != 2 {
+	take(t, tk, &tally, first, day) // fetched again: skipped, nothing changes
+	if tally.Assigned != 1 || tally.Skipped != 1 || tally.Messages != 1 {
 		t.Fatalf("tally %+v", tally)
 	}
 	got, err := os.ReadFile(filepath.Join(tk.PhotoDir, "15211218425.jpg"))
@@ -154,5 +154,30 @@ func TestTakeWarnsForAnIssuedCard(t *testing.T) {
 	}
 	if tally.Assigned != 1 {
 		t.Errorf("tally %+v", tally)
+	}
+}
+
+// A message without a Message-ID that an older mlegit recorded by the hash
+// of its bytes is not taken again: it is recognised, and recorded by its
+// header identity from then on.
+func TestTakeRecognisesAMessageRecordedByItsBytes(t *testing.T) {
+	tk, st := newTaker(t)
+	ctx := context.Background()
+	raw := msg("", "anna@example.pl", "zdjęcie", day,
+		multipart("mixed", attachment("image/jpeg", "attachment; filename=\"Jan Kowalski 2a.jpg\"", photoJPEG(t, 400, 500, 1))))
+	if err := st.RecordMailMessage(ctx, wholeID(raw), day, 1, day); err != nil {
+		t.Fatal(err)
+	}
+	var tally Tally
+	take(t, tk, &tally, raw, day)
+	if tally.Skipped != 1 || tally.Messages != 0 || tally.Assigned != 0 || len(photoFiles(t, tk.PhotoDir)) != 0 {
+		t.Errorf("tally %+v, photos %v: want it skipped", tally, photoFiles(t, tk.PhotoDir))
+	}
+	m, err := Walk(raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := st.MailMessageDone(ctx, m.ID); err != nil || !done || !strings.HasPrefix(m.ID, headerIDPrefix) {
+		t.Errorf("%s recorded: %v, %v", m.ID, done, err)
 	}
 }

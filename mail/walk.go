@@ -86,7 +86,9 @@ func (l *Limits) withDefaults() Limits {
 // Message is what Walk found in one e-mail.
 type Message struct {
 	// ID is the Message-ID without angle brackets or, for a message
-	// without one, "sha256:" and the hash of the whole message.
+	// without one, "hdr:" and the hash of the header fields its sender
+	// wrote (see identityFields); for a message without Date and From,
+	// "sha256:" and the hash of the whole message.
 	ID      string
 	Date    time.Time // the Date header; zero when absent or unreadable
 	From    string    // sender's address (lower case)
@@ -176,11 +178,8 @@ func Walk(raw []byte, lim *Limits) (*Message, error) {
 	}
 	h := gomail.Header{Header: e.Header}
 	m := &Message{}
-	if id, err := h.MessageID(); err == nil && id != "" {
-		m.ID = id
-	} else {
-		sum := sha256.Sum256(raw)
-		m.ID = "sha256:" + hex.EncodeToString(sum[:])
+	if m.ID = messageIdentity(e.Header.Header); m.ID == "" {
+		m.ID = wholeID(raw)
 	}
 	if d, err := h.Date(); err == nil {
 		m.Date = d

@@ -173,7 +173,7 @@ func TestWalkMessageWithoutID(t *testing.T) {
 		t.Fatal(err)
 	}
 	m2, _ := Walk(raw, nil)
-	if !strings.HasPrefix(m.ID, "sha256:") || m.ID != m2.ID {
+	if !strings.HasPrefix(m.ID, headerIDPrefix) || m.ID != m2.ID {
 		t.Errorf("ids %q %q", m.ID, m2.ID)
 	}
 }

@@ -200,11 +200,11 @@ func runMail(ctx context.Context, g *globalOptions, cmd *cobra.Command, prepare 
 	if err := errors.Join(takeErr, err); err != nil {
 		return err
 	}
-	g.log.Info("mail taken", "messages", tally.Messages, "photos", tally.Photos, "assigned", tally.Assigned,
-		"unassigned", tally.Unassigned, "older", tally.Older, "already_taken", tally.Seen,
+	g.log.Info("mail taken", "messages", tally.Messages, "read_before", tally.Skipped, "photos", tally.Photos,
+		"assigned", tally.Assigned, "unassigned", tally.Unassigned, "older", tally.Older, "already_taken", tally.Seen,
 		"refused", tally.Refused, "unreadable", tally.Unreadable)
-	fmt.Fprintf(g.stdout, "messages: %d, photos: %d, assigned: %d, not assigned: %d, older than the photo on file: %d, already taken: %d\n",
-		tally.Messages, tally.Photos, tally.Assigned, tally.Unassigned+tally.Refused, tally.Older, tally.Seen)
+	fmt.Fprintf(g.stdout, "messages: %d (read before, skipped: %d), photos: %d, assigned: %d, not assigned: %d, older than the photo on file: %d, already taken: %d\n",
+		tally.Messages, tally.Skipped, tally.Photos, tally.Assigned, tally.Unassigned+tally.Refused, tally.Older, tally.Seen)
 	for _, w := range tally.Warnings {
 		fmt.Fprintln(g.stdout, "UWAGA:", w)
 	}
