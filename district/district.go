@@ -48,6 +48,20 @@ type Outcome struct {
 	// cross-school check. They stay in memory and in the private
 	// (0600) shard file; summaries carry them masked.
 	AcceptedPESELs []string
+	// Held is set when the mass-invalidation guard held the school's
+	// night: nothing changed there and it needs a person's decision. A
+	// held school adds no PESELs to the cross-school check.
+	Held *Held
+}
+
+// Held is a school whose night the mass-invalidation guard held: it would
+// have invalidated Invalidations cards, more than Limit allows.
+type Held struct {
+	Invalidations int `json:"invalidations"`
+	Limit         int `json:"limit"`
+	// Komunikat says in Polish what happened and what to do, for the
+	// district office and the school's secretariat.
+	Komunikat string `json:"komunikat"`
 }
 
 // Status of one school in a district run.
@@ -55,6 +69,9 @@ const (
 	StatusOK       = "ok"       // every student accepted
 	StatusRejected = "rejected" // completed, some students rejected
 	StatusFailed   = "failed"   // the school could not be processed
+	// StatusHeld: the mass-invalidation guard held the night; nothing
+	// changed, a person must decide (see the school's odrzuceni.csv).
+	StatusHeld = "held"
 )
 
 // SchoolResult is one school's line in the district summary.
@@ -67,6 +84,7 @@ type SchoolResult struct {
 	Rejected int    `json:"rejected"`
 	Out      string `json:"out"`
 	Error    string `json:"error,omitempty"`
+	Held     *Held  `json:"held,omitempty"` // set when Status is held
 }
 
 // CrossSchool is a PESEL accepted in more than one school.
@@ -77,12 +95,16 @@ type CrossSchool struct {
 	Schools []string    `json:"schools"`
 }
 
-// Summary is district-summary.json.
+// Summary is district-summary.json. Held counts the schools whose night
+// the mass-invalidation guard held and HeldSchools names them (IDs,
+// sorted): they did not fail, each needs a person's decision.
 type Summary struct {
 	AsOf        string         `json:"as_of"`
 	Shards      []string       `json:"shards"` // e.g. ["0/3"]; several after a merge
 	Schools     []SchoolResult `json:"schools"`
 	Failed      int            `json:"failed"`
+	Held        int            `json:"held"`
+	HeldSchools []string       `json:"held_schools"`
 	Students    int            `json:"students"`
 	Accepted    int            `json:"accepted"`
 	Rejected    int            `json:"rejected"`
@@ -121,13 +143,19 @@ func Run(ctx context.Context, schools []School, parallel int, run RunFunc) (*Sum
 				r.Status, r.Error = StatusFailed, err.Error()
 			default:
 				r.Students, r.Accepted, r.Rejected = o.Students, o.Accepted, o.Rejected
-				r.Status = StatusOK
-				if o.Rejected > 0 {
+				switch {
+				case o.Held != nil:
+					r.Status, r.Held = StatusHeld, o.Held
+				case o.Rejected > 0:
 					r.Status = StatusRejected
+				default:
+					r.Status = StatusOK
 				}
-				mu.Lock()
-				acc[s.ID] = o.AcceptedPESELs
-				mu.Unlock()
+				if o.Held == nil {
+					mu.Lock()
+					acc[s.ID] = o.AcceptedPESELs
+					mu.Unlock()
+				}
 			}
 			results[i] = r
 			return nil
@@ -163,9 +191,14 @@ func runSafely(ctx context.Context, s School, run RunFunc) (o *Outcome, err erro
 func (s *Summary) finish(acc Accepted) {
 	sort.Slice(s.Schools, func(i, j int) bool { return s.Schools[i].School < s.Schools[j].School })
 	s.Failed, s.Students, s.Accepted, s.Rejected = 0, 0, 0, 0
+	s.Held, s.HeldSchools = 0, []string{}
 	for _, r := range s.Schools {
-		if r.Status == StatusFailed {
+		switch r.Status {
+		case StatusFailed:
 			s.Failed++
+		case StatusHeld:
+			s.Held++
+			s.HeldSchools = append(s.HeldSchools, r.School)
 		}
 		s.Students += r.Students
 		s.Accepted += r.Accepted

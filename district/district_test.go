@@ -139,3 +139,36 @@ func TestMergeShards(t *testing.T) {
 		t.Error("shards of different dates merged")
 	}
 }
+
+// A held school is neither failed nor completed: it is counted and named
+// apart, keeps its counts and Polish message, stays out of the
+// cross-school check, and a merge of shards keeps it held.
+func TestRunHeldSchoolNamedApart(t *testing.T) {
+	held := &Held{Invalidations: 40, Limit: 5, Komunikat: "Wstrzymano."}
+	run := func(_ context.Context, s School) (*Outcome, error) {
+		switch s.ID {
+		case "sp002":
+			return &Outcome{Students: 3, Held: held, AcceptedPESELs: []string{"02270803624"}}, nil
+		case "sp003":
+			return nil, errors.New("roster missing")
+		}
+		return &Outcome{Students: 2, Accepted: 2, AcceptedPESELs: []string{"02270803624"}}, nil
+	}
+	sum, acc, err := Run(context.Background(), schools(3), 2, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 1 || sum.Held != 1 || len(sum.HeldSchools) != 1 || sum.HeldSchools[0] != "sp002" {
+		t.Fatalf("failed %d, held %d %v; want 1, 1 [sp002]", sum.Failed, sum.Held, sum.HeldSchools)
+	}
+	if r := sum.Schools[1]; r.Status != StatusHeld || r.Held != held || r.Students != 3 || r.Error != "" {
+		t.Errorf("held school's line %+v", r)
+	}
+	if _, ok := acc["sp002"]; ok || len(sum.CrossSchool) != 0 {
+		t.Errorf("held school in the cross-school check: %v %v", acc, sum.CrossSchool)
+	}
+	merged, _, err := Merge([]*Summary{sum}, []Accepted{acc})
+	if err != nil || merged.Held != 1 || merged.HeldSchools[0] != "sp002" || merged.Failed != 1 {
+		t.Errorf("merged: %+v, %v", merged, err)
+	}
+}

@@ -405,8 +405,10 @@ var catalogue = map[string]Entry{
 		Action: "Sprawdź, czy eksport listy uczniów jest kompletny (wszystkie oddziały). Nic nie zmieniono; jeśli te unieważnienia są prawdziwe, informatyk uruchamia program z --max-invalidations.",
 		Details: map[string]string{
 			"": "Powód unieważnienia: {reason}.",
+			// A held school in the district summary (run --all).
+			"school": "Liczba wstrzymanych unieważnień: {count}, limit: {limit}. Uczniów wymienia odrzuceni.csv tej szkoły.",
 		},
-		Example: Args{"reason": "przejście do innej szkoły"},
+		Example: Args{"reason": "przejście do innej szkoły", "count": 42, "limit": 5},
 	},
 	"ACTIVATION_UNEXPECTED": {
 		Title:  "Portal zgłosił aktywację ucznia, który nie czeka na aktywację.",

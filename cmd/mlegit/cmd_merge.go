@@ -29,8 +29,9 @@ the cross-school PESEL check recomputed over every shard. Each summary's
 district-accepted-<i>of<n>.json must lie beside it.
 
 Exit codes: 0 merged, all schools fine; 3 some students rejected or PESELs in
-several schools; 5 some school failed; 2 bad arguments or overlapping shards;
-1 unreadable input.`,
+several schools; 5 some school failed; 6 no school failed but some school's
+night was held by the mass-invalidation guard; 2 bad arguments or
+overlapping shards; 1 unreadable input.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMerge(cmd.Context(), opts, g, args)
@@ -65,8 +66,9 @@ func runMerge(_ context.Context, opts mergeOptions, g *globalOptions, files []st
 		return err
 	}
 	flagMergedSchools(g, merged, acc)
-	fmt.Fprintf(g.stdout, "merged %d shards: %d schools (%d failed), %d PESELs in several schools\n",
-		len(parts), len(merged.Schools), merged.Failed, len(merged.CrossSchool))
+	fmt.Fprintf(g.stdout, "merged %d shards: %d schools (%d failed, %d held), %d PESELs in several schools\n",
+		len(parts), len(merged.Schools), merged.Failed, merged.Held, len(merged.CrossSchool))
+	printHeldSchools(g.stdout, merged)
 	return districtExit(merged)
 }
 

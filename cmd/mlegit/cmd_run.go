@@ -51,8 +51,10 @@ refused (exit 2).
 
 Exit codes: 0 all accepted, 3 some rejected (the batch completed),
 2 usage/config error, 1 fatal (nothing usable written), 4 locked,
-5 (--all) at least one school failed or was held; the others completed,
-6 the night was held by the mass-invalidation guard (nothing changed).`
+5 (--all) at least one school failed; the others completed,
+6 the night was held by the mass-invalidation guard (nothing changed); with
+--all: no school failed and at least one school's night was held (named in
+district-summary.json held_schools).`
 
 // runOptions are the flags of run that are not configuration keys.
 type runOptions struct {
@@ -236,3 +238,7 @@ var errHeld = errors.New("night held by the mass-invalidation guard: nothing cha
 
 // errSchoolsFailed ends a district run in which some school failed.
 var errSchoolsFailed = errors.New("at least one school failed")
+
+// errSchoolsHeld ends a district run in which no school failed but the
+// night of some was held by the mass-invalidation guard.
+var errSchoolsHeld = errors.New("night held by the mass-invalidation guard, nothing changed there, a person decides; school(s)")

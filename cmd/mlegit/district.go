@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -79,8 +80,7 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 			return nil, err
 		}
 		if res.Held {
-			return nil, fmt.Errorf("school %s: %w (%d invalidations, limit %d); see its odrzuceni.csv",
-				s.ID, errHeld, res.Summary.Held.Invalidations, res.Summary.Held.Limit)
+			return heldOutcome(res), nil
 		}
 		mu.Lock()
 		done[s.ID] = schoolDone{out: s.Out, res: res}
@@ -108,10 +108,35 @@ func runDistrict(ctx context.Context, opts runOptions, e *schoolEnv) error {
 	if err := writeDistrict(e.cfg.Out, suffix, sum, acc); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.g.stdout, "district: %d schools (%d failed), %d students, %d accepted, %d rejected, %d PESELs in several schools; %s\n",
-		len(sum.Schools), sum.Failed, sum.Students, sum.Accepted, sum.Rejected, len(sum.CrossSchool),
+	fmt.Fprintf(e.g.stdout, "district: %d schools (%d failed, %d held), %d students, %d accepted, %d rejected, %d PESELs in several schools; %s\n",
+		len(sum.Schools), sum.Failed, sum.Held, sum.Students, sum.Accepted, sum.Rejected, len(sum.CrossSchool),
 		filepath.Join(e.cfg.Out, districtSummary+suffix+".json"))
+	printHeldSchools(e.g.stdout, sum)
 	return districtExit(sum)
+}
+
+// heldOutcome is the district's view of a school whose night the
+// mass-invalidation guard held: nothing changed there, so it adds no
+// PESELs to the cross-school check, and it needs a decision, not a repair.
+func heldOutcome(res *pipeline.Result) *district.Outcome {
+	sum := &res.Summary
+	code := reject.InvalidationHeld
+	return &district.Outcome{Students: sum.Students, Accepted: sum.Accepted, Rejected: sum.Rejected + res.FilesFailed,
+		Held: &district.Held{Invalidations: sum.Held.Invalidations, Limit: sum.Held.Limit,
+			Komunikat: code.Message() + " " + code.Detail("school", texts.Args{"count": sum.Held.Invalidations, "limit": sum.Held.Limit})}}
+}
+
+// printHeldSchools names, apart from the failed ones, each school whose
+// night was held, and what lets it through.
+func printHeldSchools(w io.Writer, sum *district.Summary) {
+	for _, r := range sum.Schools {
+		if r.Status != district.StatusHeld {
+			continue
+		}
+		fmt.Fprintf(w, "%s: night HELD: it would invalidate %d cards, more than the limit of %d; nothing changed there. "+
+			"Check its roster export (held invalidations in %s); if they are real, run that school with --max-invalidations %d.\n",
+			r.School, r.Held.Invalidations, r.Held.Limit, filepath.Join(r.Out, "odrzuceni.csv"), r.Held.Invalidations)
+	}
 }
 
 // schoolDone is a school of the district run that completed.
@@ -195,11 +220,15 @@ func addCrossSchoolFlags(sum *report.Summary, school string, where map[string][]
 	return changed
 }
 
-// districtExit maps a district summary to the run's exit code.
+// districtExit maps a district summary to the run's exit code: 5 when a
+// school failed, else 6 when a school's night was held, else 3 when
+// students were rejected or PESELs are in several schools.
 func districtExit(sum *district.Summary) error {
 	switch {
 	case sum.Failed > 0:
 		return &exitError{code: exitPartial, err: errSchoolsFailed}
+	case sum.Held > 0:
+		return &exitError{code: exitHeld, err: fmt.Errorf("%w: %s", errSchoolsHeld, strings.Join(sum.HeldSchools, ", "))}
 	case sum.Rejected > 0 || len(sum.CrossSchool) > 0:
 		return errRejected
 	}

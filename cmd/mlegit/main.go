@@ -9,8 +9,9 @@
 //	2  usage or configuration error
 //	3  the batch completed, but at least one student was rejected
 //	4  another run holds the school's lock
-//	5  run --all: at least one school failed or was held; the others completed
+//	5  run --all: at least one school failed; the others completed
 //	6  run: the night was held by the mass-invalidation guard; nothing changed
+//	   (run --all: no school failed, at least one school's night was held)
 package main
 
 import (

@@ -10,12 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/mlegit/mlegit/district"
 	"github.com/mlegit/mlegit/report"
 	"github.com/mlegit/mlegit/roster"
+	"github.com/mlegit/mlegit/texts"
 )
 
 // samples is the bundled synthetic school, relative to this package.
@@ -558,5 +561,90 @@ func TestRunWriteErrorMasksPESEL(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "1121*****89") {
 		t.Errorf("the failing file is not named (masked):\n%s", stderr)
+	}
+}
+
+// A school whose night the mass-invalidation guard holds needs a person's
+// decision; nothing is broken. The district run exits 6 when no school
+// failed and names the held school apart from the failed ones; a failed
+// school still makes it 5.
+func TestRunDistrictHeldSchool(t *testing.T) {
+	dir := t.TempDir()
+	rosterOK, photos, _ := school(t)
+	rosterHeld, _, _ := school(t)
+	out := filepath.Join(dir, "out")
+	cfg := filepath.Join(dir, "powiat.yaml")
+	writeCfg := func(extra string) {
+		t.Helper()
+		body := "out: " + out + "\nschools:\n" +
+			"  - id: sp1\n    roster: [" + rosterOK + "]\n    photos: " + photos + "\n" +
+			"  - id: sp2\n    name: \"Szkoła Podstawowa nr 2\"\n    roster: [" + rosterHeld + "]\n    photos: " + photos + "\n" + extra
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runAll := func(asOf string) (int, string, district.Summary) {
+		t.Helper()
+		var o, e bytes.Buffer
+		code := run(context.Background(), []string{"--config", cfg, "run", "--all", "--as-of", asOf, "--log-level", "warn"}, &o, &e)
+		var sum district.Summary
+		if err := readJSON(filepath.Join(out, "district-summary.json"), &sum); err != nil {
+			t.Fatal(err)
+		}
+		return code, o.String() + e.String(), sum
+	}
+	writeCfg("")
+	// The first night sends both schools' cards to the portal.
+	if code, text, _ := runAll("2026-09-15"); code != exitRejected {
+		t.Fatalf("first night: exit %d, want %d\n%s", code, exitRejected, text)
+	}
+	// sp2's export comes out with the header only: every card in flight
+	// would go, far more than max_invalidations allows.
+	keepRosterLines(t, rosterHeld, func(string) bool { return false })
+	code, text, sum := runAll("2026-09-16")
+	if code != exitHeld {
+		t.Fatalf("one held school, one fine: exit %d, want %d\n%s", code, exitHeld, text)
+	}
+	if sum.Failed != 0 || sum.Held != 1 || !slices.Equal(sum.HeldSchools, []string{"sp2"}) {
+		t.Errorf("failed %d, held %d %v; want 0, 1 [sp2]", sum.Failed, sum.Held, sum.HeldSchools)
+	}
+	status := map[string]district.SchoolResult{}
+	for _, s := range sum.Schools {
+		status[s.School] = s
+	}
+	if s := status["sp1"]; s.Status != district.StatusRejected || s.Held != nil {
+		t.Errorf("sp1: %+v, want rejected (completed) and not held", s)
+	}
+	h := status["sp2"]
+	if h.Status != district.StatusHeld || h.Error != "" || h.Held == nil || h.Held.Invalidations <= h.Held.Limit || h.Held.Limit < 5 {
+		t.Fatalf("sp2: %+v, want held with more invalidations than its limit", h)
+	}
+	if !strings.Contains(h.Held.Komunikat, "eksport listy uczniów jest kompletny") ||
+		!strings.Contains(h.Held.Komunikat, fmt.Sprintf("Liczba wstrzymanych unieważnień: %d, limit: %d.", h.Held.Invalidations, h.Held.Limit)) {
+		t.Errorf("sp2 komunikat %q does not say what happened and what to do", h.Held.Komunikat)
+	}
+	if bad := texts.Lint(texts.StripCodes(h.Held.Komunikat)); len(bad) > 0 {
+		t.Errorf("komunikat %q: %v", h.Held.Komunikat, bad)
+	}
+	// The terminal names the held school, how it was held and what lets it
+	// through; the held school's own summary says 6.
+	if !strings.Contains(text, "(0 failed, 1 held)") || !strings.Contains(text, "sp2: night HELD") ||
+		!strings.Contains(text, fmt.Sprintf("--max-invalidations %d", h.Held.Invalidations)) || strings.Contains(text, "sp1: night HELD") {
+		t.Errorf("terminal does not name sp2 as held:\n%s", text)
+	}
+	checkExitCode(t, readSummary(t, filepath.Join(out, "sp2")), exitHeld)
+
+	// A broken school besides the held one: 5 wins, the held one is still
+	// named apart.
+	writeCfg("  - id: zepsuta\n    roster: [" + filepath.Join(dir, "brak.csv") + "]\n")
+	code, text, sum = runAll("2026-09-16")
+	if code != exitPartial {
+		t.Fatalf("one held school, one broken: exit %d, want %d\n%s", code, exitPartial, text)
+	}
+	if sum.Failed != 1 || !slices.Equal(sum.HeldSchools, []string{"sp2"}) {
+		t.Errorf("failed %d, held %v; want 1, [sp2]", sum.Failed, sum.HeldSchools)
+	}
+	if m := fullPESEL.FindString(text); m != "" {
+		t.Errorf("full PESEL %s printed", m)
 	}
 }
