@@ -166,18 +166,6 @@ func FuzzReadODS(f *testing.F) {
 	f.Add(odsHead + `<table:table><table:table-row><table:table-cell table:formula="of:=1" office:value-type="date" office:date-value="x"/></table:table-row></table:table>` + odsTail)
 	f.Fuzz(func(t *testing.T, content string) {
 		data := odsFile(t, content)
-		last := 0
-		_, _ = readODS(context.Background(), data, "f.ods", newMatcher(nil), func(r Record) error {
-			if r.Row <= last || r.Row > maxRows {
-				t.Errorf("row %d after row %d", r.Row, last)
-			}
-			last = r.Row
-			for _, c := range []string{r.Surname, r.FirstName, r.PESEL, r.CardNumber} {
-				if c != trimCell(c) {
-					t.Errorf("untrimmed cell %q", c)
-				}
-			}
-			return nil
-		})
+		_, _ = readODS(context.Background(), data, "f.ods", newMatcher(nil), checkedEmit(t, "f.ods", 0))
 	})
 }
