@@ -1,6 +1,9 @@
 package jpegscale
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Progressive JPEGs (G.1.2) send every block's coefficients in several
 // scans, so they must be held until the last scan. A full decoder keeps all
@@ -204,27 +207,37 @@ func (d *decoder) acFirst(s *scanComp, set func(int, int32)) error {
 
 // acRefine decodes a refinement scan of a band of AC coefficients
 // (G.1.2.3): one more bit of each coefficient already non-zero, and the
-// coefficients that become non-zero (±1 at this bit).
+// coefficients that become non-zero (±1 at this bit). The coefficients
+// already non-zero are found from the block's bit set, not one by one.
 func (d *decoder) acRefine(s *scanComp, coefs []int16, nz *uint64, set func(int, int32)) error {
 	st := &s.c.store
 	p1, m1 := int32(1)<<d.al, int32(-1)<<d.al
-	// refine adds the correction bit to the non-zero coefficient k.
-	refine := func(k int) {
-		if d.bit() == 0 {
-			return
-		}
-		sl := st.slot[k]
-		if sl < 0 {
-			return // not kept: only its being non-zero matters
-		}
-		v := int32(coefs[sl])
-		if v&p1 == 0 {
-			if v >= 0 {
-				v += p1
-			} else {
-				v += m1
+	// refine reads the correction bits of the non-zero coefficients in
+	// mask, in ascending order, and adds each 1 to its coefficient.
+	refine := func(mask uint64) {
+		for mask != 0 {
+			n := min(bits.OnesCount64(mask), 16)
+			v := d.receive(uint(n)) // the first coefficient's bit is the highest
+			for i := n - 1; i >= 0; i-- {
+				k := bits.TrailingZeros64(mask)
+				mask &= mask - 1
+				if v>>uint(i)&1 == 0 {
+					continue
+				}
+				sl := st.slot[k&63]
+				if sl < 0 {
+					continue // not kept: only its being non-zero matters
+				}
+				c := int32(coefs[sl])
+				if c&p1 == 0 {
+					if c >= 0 {
+						c += p1
+					} else {
+						c += m1
+					}
+					coefs[sl] = int16(c)
+				}
 			}
-			coefs[sl] = int16(v)
 		}
 	}
 	k := d.ss
@@ -254,17 +267,19 @@ func (d *decoder) acRefine(s *scanComp, coefs []int16, nz *uint64, set func(int,
 				return FormatError("bad refinement magnitude")
 			}
 			// Skip r zero-history coefficients, refining the non-zero ones
-			// met on the way; the new coefficient goes at the next zero.
-			for ; k <= d.se; k++ {
-				if *nz&(1<<uint(k)) != 0 {
-					refine(k)
-					continue
-				}
-				if r == 0 {
-					break
-				}
-				r--
+			// met on the way; the new coefficient goes at the next zero
+			// (t), or the band ends first (t = se+1).
+			band := bandMask(k, d.se)
+			zeros := ^*nz & band
+			for ; r > 0 && zeros != 0; r-- {
+				zeros &= zeros - 1
 			}
+			t := d.se + 1
+			if zeros != 0 {
+				t = bits.TrailingZeros64(zeros)
+			}
+			refine(*nz & band & (1<<uint(t) - 1))
+			k = t
 			if z != 0 {
 				if k > d.se {
 					return errRunPastBlock
@@ -275,13 +290,16 @@ func (d *decoder) acRefine(s *scanComp, coefs []int16, nz *uint64, set func(int,
 		return nil
 	}
 eob:
-	for ; k <= d.se; k++ {
-		if *nz&(1<<uint(k)) != 0 {
-			refine(k)
-		}
+	if k <= d.se {
+		refine(*nz & bandMask(k, d.se))
 	}
 	d.eobrun--
 	return nil
+}
+
+// bandMask has bits lo..hi set (0 <= lo <= hi <= 63).
+func bandMask(lo, hi int) uint64 {
+	return ^uint64(0) >> uint(63-hi) &^ (1<<uint(lo) - 1)
 }
 
 // finishProgressive runs the reduced IDCT of every stored block into the
@@ -295,17 +313,37 @@ func (d *decoder) finishProgressive() error {
 			return FormatError("undefined quantisation table")
 		}
 		q := &d.quant[c.tq]
+		// The kept coefficients are exactly those the reduced IDCT reads,
+		// so writing all of them (zeros too) into blk leaves nothing
+		// stale there from the previous block.
+		type kept struct {
+			q       int32
+			nat, sl uint8
+		}
+		var keep [64]kept
+		n := 0
+		for k, sl := range st.slot {
+			if sl >= 0 {
+				keep[n] = kept{q[k], zigzag[k], uint8(sl)}
+				n++
+			}
+		}
+		list := keep[:n]
 		for by := 0; by < st.bh; by++ {
 			for bx := 0; bx < st.bw; bx++ {
 				bi := by*st.bw + bx
 				coefs := st.coefs[bi*st.nkeep : (bi+1)*st.nkeep]
-				last := 0
-				blk = [64]int32{}
-				for k, sl := range st.slot {
-					if sl >= 0 && coefs[sl] != 0 {
-						blk[zigzag[k]] = int32(coefs[sl]) * q[k]
-						last = k
+				var ac int16
+				for j, e := range list {
+					v := coefs[e.sl]
+					blk[e.nat&63] = int32(v) * e.q
+					if j > 0 {
+						ac |= v
 					}
+				}
+				last := 0
+				if ac != 0 {
+					last = 1 // the IDCTs only ask whether any AC coefficient is coded
 				}
 				dst := c.plane[(by*c.stride+bx)*c.bs:]
 				switch c.denom {
