@@ -138,14 +138,6 @@ func (d *decoder) progBlock(s *scanComp, bx, by int) error {
 	bi := by*st.bw + bx
 	coefs := st.coefs[bi*st.nkeep : (bi+1)*st.nkeep]
 	nz := &st.nonzero[bi]
-	set := func(k int, v int32) {
-		if v != 0 {
-			*nz |= 1 << uint(k)
-		}
-		if sl := st.slot[k]; sl >= 0 {
-			coefs[sl] = int16(v)
-		}
-	}
 	if d.ss == 0 { // DC scan
 		if d.ah == 0 {
 			t, err := d.decodeHuff(s.dc)
@@ -158,23 +150,34 @@ func (d *decoder) progBlock(s *scanComp, bx, by int) error {
 			if t > 0 {
 				s.pred += extend(d.receive(uint(t)), uint(t))
 			}
-			set(0, s.pred<<d.al)
+			st.set(coefs, nz, 0, s.pred<<d.al)
 			return nil
 		}
 		if d.bit() != 0 {
-			v := int32(coefs[0]) | 1<<d.al
-			set(0, v)
+			st.set(coefs, nz, 0, int32(coefs[0])|1<<d.al)
 		}
 		return nil
 	}
 	if d.ah == 0 {
-		return d.acFirst(s, set)
+		return d.acFirst(s, coefs, nz)
 	}
-	return d.acRefine(s, coefs, nz, set)
+	return d.acRefine(s, coefs, nz)
+}
+
+// set stores the value v of zigzag coefficient k of a block (its kept
+// values coefs, its non-zero bits nz).
+func (st *coefStore) set(coefs []int16, nz *uint64, k int, v int32) {
+	k &= 63
+	if v != 0 {
+		*nz |= 1 << uint(k)
+	}
+	if sl := st.slot[k]; sl >= 0 {
+		coefs[sl] = int16(v)
+	}
 }
 
 // acFirst decodes the first scan of a band of AC coefficients (G.1.2.2).
-func (d *decoder) acFirst(s *scanComp, set func(int, int32)) error {
+func (d *decoder) acFirst(s *scanComp, coefs []int16, nz *uint64) error {
 	if d.eobrun > 0 {
 		d.eobrun--
 		return nil
@@ -200,7 +203,7 @@ func (d *decoder) acFirst(s *scanComp, set func(int, int32)) error {
 		if k > d.se {
 			return errRunPastBlock
 		}
-		set(k, extend(d.receive(z), z)<<d.al)
+		s.c.store.set(coefs, nz, k, extend(d.receive(z), z)<<d.al)
 	}
 	return nil
 }
@@ -208,98 +211,125 @@ func (d *decoder) acFirst(s *scanComp, set func(int, int32)) error {
 // acRefine decodes a refinement scan of a band of AC coefficients
 // (G.1.2.3): one more bit of each coefficient already non-zero, and the
 // coefficients that become non-zero (±1 at this bit). The coefficients
-// already non-zero are found from the block's bit set, not one by one.
-func (d *decoder) acRefine(s *scanComp, coefs []int16, nz *uint64, set func(int, int32)) error {
-	st := &s.c.store
-	p1, m1 := int32(1)<<d.al, int32(-1)<<d.al
-	// refine reads the correction bits of the non-zero coefficients in
-	// mask, in ascending order, and adds each 1 to its coefficient.
-	refine := func(mask uint64) {
-		for mask != 0 {
-			n := min(bits.OnesCount64(mask), 16)
-			v := d.receive(uint(n)) // the first coefficient's bit is the highest
-			for i := n - 1; i >= 0; i-- {
-				k := bits.TrailingZeros64(mask)
-				mask &= mask - 1
-				if v>>uint(i)&1 == 0 {
-					continue
-				}
-				sl := st.slot[k&63]
-				if sl < 0 {
-					continue // not kept: only its being non-zero matters
-				}
-				c := int32(coefs[sl])
-				if c&p1 == 0 {
-					if c >= 0 {
-						c += p1
-					} else {
-						c += m1
-					}
-					coefs[sl] = int16(c)
-				}
-			}
-		}
-	}
-	k := d.ss
+// already non-zero are found from the block's bit set, not one by one,
+// and the bit buffer lives in locals for the duration of the block.
+func (d *decoder) acRefine(s *scanComp, coefs []int16, nz *uint64) error {
+	st, ac, br := &s.c.store, s.ac, &d.br
+	p1 := int32(1) << d.al
+	acc, n := br.acc, br.n
+	k, se := d.ss, d.se
 	if d.eobrun == 0 {
-		for ; k <= d.se; k++ {
-			sym, err := d.decodeHuff(s.ac)
-			if err != nil {
-				return err
+		for ; k <= se; k++ {
+			// A step reads a code (at most 16 bits) and at most 14 more.
+			if n < 32 {
+				acc, n = br.load(acc, n)
 			}
+			sym, l := ac.lookup(acc)
+			if l == 0 {
+				br.acc, br.n = acc, n
+				return errBadCode
+			}
+			acc <<= l
+			n -= l
 			r, z := int(sym>>4), int32(0)
 			switch sym & 15 {
 			case 0:
 				if r != 15 {
 					d.eobrun = 1 << r
 					if r > 0 {
-						d.eobrun += int(d.receive(uint(r)))
+						d.eobrun += int(acc >> (64 - uint(r)))
+						acc <<= uint(r)
+						n -= uint(r)
 					}
 					goto eob
 				}
 				// ZRL: sixteen zero-history coefficients are skipped.
 			case 1:
-				z = m1
-				if d.bit() != 0 {
+				z = -p1
+				if acc>>63 != 0 {
 					z = p1
 				}
+				acc <<= 1
+				n--
 			default:
+				br.acc, br.n = acc, n
 				return FormatError("bad refinement magnitude")
 			}
 			// Skip r zero-history coefficients, refining the non-zero ones
 			// met on the way; the new coefficient goes at the next zero
 			// (t), or the band ends first (t = se+1).
-			band := bandMask(k, d.se)
+			band := bandMask(k, se)
 			zeros := ^*nz & band
 			for ; r > 0 && zeros != 0; r-- {
 				zeros &= zeros - 1
 			}
-			t := d.se + 1
+			t := se + 1
 			if zeros != 0 {
 				t = bits.TrailingZeros64(zeros)
 			}
-			refine(*nz & band & (1<<uint(t) - 1))
+			// Below t: ^0 >> (64-t) keeps bits 0..t-1 (1 <= t <= 64).
+			if m := *nz & band & (^uint64(0) >> (uint(64-t) & 63)); m != 0 {
+				acc, n = refine(br, acc, n, st, coefs, m, p1)
+			}
 			k = t
 			if z != 0 {
-				if k > d.se {
+				if k > se {
+					br.acc, br.n = acc, n
 					return errRunPastBlock
 				}
-				set(k, z)
+				st.set(coefs, nz, k, z)
 			}
 		}
+		br.acc, br.n = acc, n
 		return nil
 	}
 eob:
-	if k <= d.se {
-		refine(*nz & bandMask(k, d.se))
+	if k <= se {
+		if m := *nz & bandMask(k, se); m != 0 {
+			acc, n = refine(br, acc, n, st, coefs, m, p1)
+		}
 	}
+	br.acc, br.n = acc, n
 	d.eobrun--
 	return nil
 }
 
-// bandMask has bits lo..hi set (0 <= lo <= hi <= 63).
+// refine reads the correction bits of the non-zero coefficients in mask,
+// in ascending order, from the bit buffer acc (n bits), and adds each 1
+// (p1, with the coefficient's sign) to its kept value.
+func refine(br *bitReader, acc uint64, n uint, st *coefStore, coefs []int16, mask uint64, p1 int32) (uint64, uint) {
+	for mask != 0 {
+		if n == 0 {
+			acc, n = br.load(acc, n)
+		}
+		k := bits.TrailingZeros64(mask) & 63
+		mask &= mask - 1
+		bit := acc >> 63
+		acc <<= 1
+		n--
+		if bit == 0 {
+			continue
+		}
+		sl := st.slot[k]
+		if sl < 0 {
+			continue // not kept: only its being non-zero matters
+		}
+		if c := int32(coefs[sl]); c&p1 == 0 {
+			if c >= 0 {
+				c += p1
+			} else {
+				c -= p1
+			}
+			coefs[sl] = int16(c)
+		}
+	}
+	return acc, n
+}
+
+// bandMask has bits lo..hi set (0 <= lo <= hi <= 63; the shift counts
+// are masked to 6 bits, which they fit, so each shift is one instruction).
 func bandMask(lo, hi int) uint64 {
-	return ^uint64(0) >> uint(63-hi) &^ (1<<uint(lo) - 1)
+	return ^uint64(0) >> (uint(63-hi) & 63) &^ (1<<(uint(lo)&63) - 1)
 }
 
 // finishProgressive runs the reduced IDCT of every stored block into the
