@@ -61,6 +61,7 @@ fuzz:
 	$(FUZZ) '^FuzzReadCSV$$' ./roster
 	$(FUZZ) '^FuzzReadODS$$' ./roster
 	$(FUZZ) '^FuzzReadXLS$$' ./roster
+	$(FUZZ) '^FuzzReadXLSX$$' ./roster
 	$(FUZZ) '^FuzzDecode$$' ./photos/jpegscale
 	$(FUZZ) '^FuzzOrientation$$' ./photos
 	$(FUZZ) '^FuzzWebPOrientation$$' ./photos
@@ -68,6 +69,7 @@ fuzz:
 	$(FUZZ) '^FuzzRFC2231Param$$' ./mail
 	$(FUZZ) '^FuzzScanJPEGHeader$$' ./export
 	$(FUZZ) '^FuzzSafeEntryName$$' ./export
+	$(FUZZ) '^FuzzReadActivations$$' ./codes
 
 # Release binaries: cgo-free (CGO_ENABLED=0, pure-Go SQLite, HEIC and
 # workbook readers) for every PLATFORMS entry, into DIST, with SHA256SUMS

@@ -3,9 +3,11 @@ package codes
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mlegit/mlegit/pesel"
 	"github.com/mlegit/mlegit/reject"
 )
 
@@ -44,4 +46,48 @@ func TestReadActivations(t *testing.T) {
 	if _, _, err := ReadActivations(filepath.Join(t.TempDir(), "brak.csv")); err == nil {
 		t.Error("missing file read")
 	}
+}
+
+// FuzzReadActivations: the portal's activations report is a file the
+// secretariat downloads and may have opened and saved in a spreadsheet.
+// Any bytes read without a panic; every row is either an activation (a
+// valid PESEL, rows in file order) or a rejection naming its row, and no
+// rejection shows a PESEL in full.
+func FuzzReadActivations(f *testing.F) {
+	f.Add([]byte("\uFEFFPESEL;Aktywowano\n11210110089;2026-09-20\n02270803624;2026-09-21 14:05\n11210110088;2026-09-20\n" +
+		"18230410005;20.09.2026\n17271712844;2026-09-20\n17271712844;2026-09-22\n"))
+	f.Add([]byte("aktywowano;pesel;x\n\"2026-09-20\";\"1121011008\"\"9\"\n;;\n18230410005\n"))
+	digits11 := regexp.MustCompile(`\d{11}`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "aktywacje.csv")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, rej, err := ReadActivations(path)
+		if err != nil {
+			if len(got)+len(rej) > 0 {
+				t.Errorf("error %v with %d activations and %d rejections", err, len(got), len(rej))
+			}
+			return
+		}
+		last := 1
+		for _, a := range got {
+			if _, err := pesel.Parse(a.PESEL); err != nil || a.Row <= last || a.At.IsZero() {
+				t.Errorf("activation %+v after row %d (%v)", a, last, err)
+			}
+			last = a.Row
+		}
+		for _, r := range rej {
+			if r.Row < 2 || !r.Code.Known() || r.Message == "" {
+				t.Errorf("rejection %+v", r)
+			}
+			for _, s := range []string{r.PESEL, r.Detail, r.Szczegoly} {
+				if m := digits11.FindString(s); m != "" {
+					if _, err := pesel.Parse(m); err == nil {
+						t.Errorf("rejection shows PESEL %s in full: %+v", pesel.Masked(m), r)
+					}
+				}
+			}
+		}
+	})
 }
