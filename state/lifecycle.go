@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mlegit/mlegit/pesel"
@@ -257,6 +258,7 @@ const (
 // Deadline is one student's date that is near or past.
 type Deadline struct {
 	PESEL string
+	Name  string // surname and first name
 	Class string
 	State State
 	Kind  DeadlineKind
@@ -267,47 +269,100 @@ type Deadline struct {
 	Overdue  bool // the as-of date is after Due
 }
 
+// deadlineRows is the one statement of which deadlines a student has: a
+// row (pesel, class, state, surname, first_name, kind, due) per student
+// and kind, due as YYYY-MM-DD, NULL when the stored date is unreadable.
+// Due lists its rows, DueCounts counts them. A stored time counts by its
+// own calendar date (the stamp's first ten characters), as civil does.
+func deadlineRows(cfg Deadlines) (string, []any) {
+	days := func(n int) string { return fmt.Sprintf("%+d days", n) }
+	q := `SELECT pesel, class, state, surname, first_name, ? AS kind, date(substr(packaged_at, 1, 10), ?) AS due
+			FROM students WHERE state = ? AND packaged_at <> ''
+		UNION ALL SELECT pesel, class, state, surname, first_name, ?, date(codes_generated, ?)
+			FROM students WHERE state IN (?, ?, ?) AND codes_generated <> ''
+		UNION ALL SELECT pesel, class, state, surname, first_name, ?, date(card_valid)
+			FROM students WHERE state <> ? AND card_valid <> ''
+		UNION ALL SELECT pesel, class, state, surname, first_name, ?, date(codes_generated, ?)
+			FROM students WHERE photo_purged_at = '' AND codes_generated <> ''`
+	args := []any{
+		string(CodesDue), days(cfg.CodesDueDays), Packaged.String(),
+		string(Activation), days(cfg.ActivationDays), CodesReceived.String(), SlipPrinted.String(), PickedUp.String(),
+		string(CardValidity), Invalidated.String(),
+		string(PhotoPurge), days(cfg.PhotoRetentionDays),
+	}
+	return q, args
+}
+
 // Due lists the deadlines that are within cfg.WarnDays of the as-of date
 // or past it, ordered by date, kind and PESEL. Dates are whole calendar
 // days: asOf counts by its own calendar date, whatever its wall time.
+// Only those deadlines are read from the store, not every student.
 func (s *Store) Due(ctx context.Context, asOf time.Time, cfg Deadlines) ([]Deadline, error) {
 	cfg = cfg.withDefaults()
-	recs, err := s.Students(ctx)
-	if err != nil {
-		return nil, err
-	}
 	today := civil(asOf)
-	var out []Deadline
-	add := func(r Record, kind DeadlineKind, due time.Time) {
-		if due.IsZero() {
-			return
-		}
-		due = civil(due)
-		left := int(due.Sub(today).Hours() / 24)
-		if left > cfg.WarnDays {
-			return
-		}
-		out = append(out, Deadline{PESEL: r.PESEL, Class: r.Class, State: r.State, Kind: kind,
-			Due: due, DaysLeft: left, Overdue: left < 0})
+	q, args := deadlineRows(cfg)
+	rows, err := s.db.QueryContext(ctx, `SELECT pesel, class, state, surname, first_name, kind, due FROM (`+q+`)
+		WHERE due IS NULL OR due <= ?`, append(args, date(today.AddDate(0, 0, cfg.WarnDays)))...)
+	if err != nil {
+		return nil, fmt.Errorf("listing deadlines: %w", err)
 	}
-	for _, r := range recs {
-		switch r.State {
-		case Packaged:
-			add(r, CodesDue, addDays(r.PackagedAt, cfg.CodesDueDays))
-		case CodesReceived, SlipPrinted, PickedUp:
-			add(r, Activation, addDays(r.CodesGenerated, cfg.ActivationDays))
+	defer rows.Close()
+	var out []Deadline
+	for rows.Next() {
+		var d Deadline
+		var st, surname, first, kind string
+		var due sql.NullString
+		if err := rows.Scan(&d.PESEL, &d.Class, &st, &surname, &first, &kind, &due); err != nil {
+			return nil, fmt.Errorf("listing deadlines: %w", err)
 		}
-		if r.State != Invalidated {
-			add(r, CardValidity, r.CardValid)
+		if !due.Valid {
+			return nil, fmt.Errorf("student %s: unreadable date for %s", pesel.Masked(d.PESEL), kind)
 		}
-		if r.PhotoPurgedAt.IsZero() {
-			add(r, PhotoPurge, addDays(r.CodesGenerated, cfg.PhotoRetentionDays))
+		if d.State, err = ParseState(st); err != nil {
+			return nil, fmt.Errorf("listing deadlines: %w", err)
 		}
+		if d.Due, err = time.Parse(dateLayout, due.String); err != nil {
+			return nil, fmt.Errorf("student %s: %w", pesel.Masked(d.PESEL), err)
+		}
+		d.Name, d.Kind = strings.TrimSpace(surname+" "+first), DeadlineKind(kind)
+		d.DaysLeft = int(d.Due.Sub(today).Hours() / 24)
+		d.Overdue = d.DaysLeft < 0
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing deadlines: %w", err)
 	}
 	slices.SortFunc(out, func(a, b Deadline) int {
 		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.PESEL, b.PESEL))
 	})
 	return out, nil
+}
+
+// DueCount counts the deadlines Due lists.
+type DueCount struct {
+	Overdue int // past their date
+	Near    int // due today or within WarnDays
+}
+
+// DueCounts counts the deadlines Due would list, in one aggregate query
+// (a dashboard needs the numbers, not the students).
+func (s *Store) DueCounts(ctx context.Context, asOf time.Time, cfg Deadlines) (DueCount, error) {
+	cfg = cfg.withDefaults()
+	today := civil(asOf)
+	q, args := deadlineRows(cfg)
+	var c DueCount
+	var unreadable int
+	args = append([]any{date(today), date(today)}, args...)
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(due IS NULL), 0), COALESCE(SUM(due < ?), 0), COALESCE(SUM(due >= ?), 0)
+		FROM (`+q+`) WHERE due IS NULL OR due <= ?`, append(args, date(today.AddDate(0, 0, cfg.WarnDays)))...).
+		Scan(&unreadable, &c.Overdue, &c.Near)
+	if err != nil {
+		return c, fmt.Errorf("counting deadlines: %w", err)
+	}
+	if unreadable > 0 {
+		return c, fmt.Errorf("counting deadlines: %d unreadable dates", unreadable)
+	}
+	return c, nil
 }
 
 func (d Deadlines) withDefaults() Deadlines {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,6 +273,23 @@ func TestDue(t *testing.T) {
 					t.Errorf("%s %s: got %+v, want %+v", k.p, k.kind, got[k], w)
 				}
 			}
+			// DueCounts counts exactly what Due lists.
+			var want DueCount
+			for _, w := range c.want {
+				if w.overdue {
+					want.Overdue++
+				} else {
+					want.Near++
+				}
+			}
+			if n, err := s.DueCounts(t.Context(), c.asOf, c.cfg); err != nil || n != want {
+				t.Errorf("DueCounts %+v, %v; want %+v", n, err, want)
+			}
+			for _, d := range ds {
+				if d.PESEL == card && d.Name != "Nowak Jan" {
+					t.Errorf("name %q", d.Name)
+				}
+			}
 		})
 	}
 }
@@ -282,5 +300,24 @@ func TestAt(t *testing.T) {
 	want := time.Date(2026, 9, 15, 23, 45, 10, 0, day0.Location())
 	if got := At(asOf, now); !got.Equal(want) {
 		t.Errorf("At = %v, want %v", got, want)
+	}
+}
+
+// A date the store cannot read stops Due and DueCounts with an error
+// naming nobody in full, as reading the record would.
+func TestDueUnreadableDate(t *testing.T) {
+	s := openTest(t)
+	p := testPESEL(7)
+	it := item(p, "1a")
+	it.CardValid = time.Date(2027, 8, 31, 0, 0, 0, 0, time.UTC)
+	noErr(t, s.Upsert(t.Context(), []Item{it}, day0))
+	if _, err := s.db.Exec(`UPDATE students SET card_valid = 'wkrótce' WHERE pesel = ?`, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Due(t.Context(), day(1), Deadlines{}); err == nil || strings.Contains(err.Error(), p) {
+		t.Errorf("Due: %v", err)
+	}
+	if _, err := s.DueCounts(t.Context(), day(1), Deadlines{}); err == nil {
+		t.Error("DueCounts: no error")
 	}
 }

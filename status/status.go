@@ -115,20 +115,10 @@ func Build(ctx context.Context, store *state.Store, asOf time.Time, dl state.Dea
 		AsOf:   asOf,
 		States: state.States(),
 	}
-	counts, err := store.Counts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("status: %w", err)
+	var err error
+	if r.Classes, r.Total, err = classCounts(ctx, store); err != nil {
+		return nil, err
 	}
-	for class, by := range counts.ByClass {
-		c := ClassCounts{Class: class, ByState: by}
-		for _, n := range by {
-			c.Total += n
-		}
-		r.Classes = append(r.Classes, c)
-	}
-	slices.SortFunc(r.Classes, func(a, b ClassCounts) int { return compareClasses(a.Class, b.Class) })
-	r.Total = ClassCounts{ByState: counts.ByState, Total: counts.Total}
-
 	if r.Deadlines, err = deadlines(ctx, store, asOf, dl); err != nil {
 		return nil, err
 	}
@@ -139,6 +129,56 @@ func Build(ctx context.Context, store *state.Store, asOf time.Time, dl state.Dea
 		return nil, err
 	}
 	return r, nil
+}
+
+// Overview is what a district's dashboard shows of one school: Build's
+// totals, the number of its near and overdue deadlines and of its open
+// rejections, read with aggregate queries (no student is read).
+type Overview struct {
+	Total ClassCounts
+	// Overdue and Near count Report.Deadlines by Deadline.Overdue.
+	Overdue, Near int
+	// Rejections counts Report.Rejections, from the run of RejectionsAsOf.
+	Rejections     int
+	RejectionsAsOf string
+}
+
+// BuildOverview gathers the Overview of a school, with the arguments of
+// Build and the same numbers.
+func BuildOverview(ctx context.Context, store *state.Store, asOf time.Time, dl state.Deadlines, summaryPath string) (*Overview, error) {
+	_, total, err := classCounts(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	due, err := store.DueCounts(ctx, asOf, dl)
+	if err != nil {
+		return nil, fmt.Errorf("status: deadlines: %w", err)
+	}
+	var r Report
+	if err := r.readSummary(summaryPath); err != nil {
+		return nil, err
+	}
+	return &Overview{Total: total, Overdue: due.Overdue, Near: due.Near,
+		Rejections: len(r.Rejections), RejectionsAsOf: r.RejectionsAsOf}, nil
+}
+
+// classCounts counts the students per class and state (classes ordered
+// by compareClasses) and in all.
+func classCounts(ctx context.Context, store *state.Store) ([]ClassCounts, ClassCounts, error) {
+	counts, err := store.Counts(ctx)
+	if err != nil {
+		return nil, ClassCounts{}, fmt.Errorf("status: %w", err)
+	}
+	var classes []ClassCounts
+	for class, by := range counts.ByClass {
+		c := ClassCounts{Class: class, ByState: by}
+		for _, n := range by {
+			c.Total += n
+		}
+		classes = append(classes, c)
+	}
+	slices.SortFunc(classes, func(a, b ClassCounts) int { return compareClasses(a.Class, b.Class) })
+	return classes, ClassCounts{ByState: counts.ByState, Total: counts.Total}, nil
 }
 
 // readPackages lists the waiting upload packages with their age.
@@ -168,17 +208,9 @@ func deadlines(ctx context.Context, store *state.Store, asOf time.Time, dl state
 	if len(due) == 0 {
 		return nil, nil
 	}
-	recs, err := store.Students(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("status: %w", err)
-	}
-	names := make(map[string]string, len(recs))
-	for _, rec := range recs {
-		names[rec.PESEL] = strings.TrimSpace(rec.Surname + " " + rec.FirstName)
-	}
 	out := make([]Deadline, len(due))
 	for i, d := range due {
-		out[i] = Deadline{PESEL: pesel.Masked(d.PESEL), Name: names[d.PESEL], Class: d.Class, State: d.State,
+		out[i] = Deadline{PESEL: pesel.Masked(d.PESEL), Name: d.Name, Class: d.Class, State: d.State,
 			Kind: d.Kind, Due: d.Due, DaysLeft: d.DaysLeft, Overdue: d.Overdue}
 	}
 	return out, nil

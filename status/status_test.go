@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -284,5 +285,42 @@ func TestWriteJSONListsWaitingPackages(t *testing.T) {
 	}
 	if p := got.WaitingPackages[0]; p.Name != "mlegitymacja-sp1-20260915.zip" || p.Students != 4 || p.AgeDays != 15 || !p.Late {
 		t.Errorf("waiting package %+v, want 4 students, 15 days, late", p)
+	}
+}
+
+// BuildOverview gives the numbers Build's report gives, on dates with
+// nothing due, deadlines near, and deadlines overdue, with and without a
+// summary: the district dashboard and the school's page agree.
+func TestOverviewMatchesBuild(t *testing.T) {
+	st, summary, _ := fixture(t)
+	ctx := context.Background()
+	for _, day := range []int{20, 26, 28, 29, 30} {
+		for _, path := range []string{summary, filepath.Join(t.TempDir(), "brak.json")} {
+			asOf := time.Date(2026, 9, day, 0, 0, 0, 0, time.UTC)
+			r, err := Build(ctx, st, asOf, state.Deadlines{}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ov, err := BuildOverview(ctx, st, asOf, state.Deadlines{}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Overview{Total: r.Total, Rejections: len(r.Rejections), RejectionsAsOf: r.RejectionsAsOf}
+			for _, d := range r.Deadlines {
+				if d.Overdue {
+					want.Overdue++
+				} else {
+					want.Near++
+				}
+			}
+			if ov.Total.Total != want.Total.Total || !maps.Equal(ov.Total.ByState, want.Total.ByState) ||
+				ov.Overdue != want.Overdue || ov.Near != want.Near || ov.Rejections != want.Rejections ||
+				ov.RejectionsAsOf != want.RejectionsAsOf {
+				t.Errorf("%s, %s: overview %+v, report gives %+v", asOf.Format(time.DateOnly), filepath.Base(path), *ov, want)
+			}
+			if day == 30 && (want.Overdue == 0 || len(r.Deadlines) == 0) {
+				t.Errorf("%s: the fixture has nothing overdue; the comparison proves little", asOf.Format(time.DateOnly))
+			}
+		}
 	}
 }

@@ -155,22 +155,15 @@ func (sc *school) districtRow(ctx context.Context, today time.Time, log *slog.Lo
 	}
 	sc.mu.Unlock()
 	row := districtRow{School: sc}
-	rep, err := status.Build(ctx, sc.store, today, sc.Deadlines, summary)
+	ov, err := status.BuildOverview(ctx, sc.store, today, sc.Deadlines, summary)
 	if err != nil {
 		row.Unhealthy = "nie udało się odczytać stanu szkoły"
 		log.Error("district row", "school", sc.ID, "err", pesel.MaskIn(err.Error()))
 		return row
 	}
-	row.Total, row.ByState = rep.Total.Total, rep.Total.ByState
-	for _, d := range rep.Deadlines {
-		if d.Overdue {
-			row.Overdue++
-		} else {
-			row.Near++
-		}
-	}
-	row.Rejected = len(rep.Rejections)
-	if t, err := time.Parse(time.DateOnly, rep.RejectionsAsOf); err == nil {
+	row.Total, row.ByState = ov.Total.Total, ov.Total.ByState
+	row.Overdue, row.Near, row.Rejected = ov.Overdue, ov.Near, ov.Rejections
+	if t, err := time.Parse(time.DateOnly, ov.RejectionsAsOf); err == nil {
 		row.LastRun = polishDate(t)
 	}
 	sc.mu.Lock()
