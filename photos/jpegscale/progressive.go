@@ -345,31 +345,32 @@ func (d *decoder) finishProgressive() error {
 		q := &d.quant[c.tq]
 		// The kept coefficients are exactly those the reduced IDCT reads,
 		// so writing all of them (zeros too) into blk leaves nothing
-		// stale there from the previous block.
+		// stale there from the previous block. Their slots follow zigzag
+		// order (initStore), so slot j is the j-th kept coefficient.
 		type kept struct {
-			q       int32
-			nat, sl uint8
+			q   int32
+			nat uint8
 		}
-		var keep [64]kept
-		n := 0
+		keep := make([]kept, 0, 64)
 		for k, sl := range st.slot {
 			if sl >= 0 {
-				keep[n] = kept{q[k], zigzag[k], uint8(sl)}
-				n++
+				if int(sl) != len(keep) {
+					return fmt.Errorf("jpegscale: coefficient slots out of zigzag order")
+				}
+				keep = append(keep, kept{q[k], zigzag[k]})
 			}
 		}
-		list := keep[:n]
 		for by := 0; by < st.bh; by++ {
 			for bx := 0; bx < st.bw; bx++ {
 				bi := by*st.bw + bx
 				coefs := st.coefs[bi*st.nkeep : (bi+1)*st.nkeep]
+				coefs = coefs[:len(keep)]
+				blk[0] = int32(coefs[0]) * keep[0].q // DC: always kept, first
 				var ac int16
-				for j, e := range list {
-					v := coefs[e.sl]
-					blk[e.nat&63] = int32(v) * e.q
-					if j > 0 {
-						ac |= v
-					}
+				for j := 1; j < len(keep); j++ {
+					v := coefs[j]
+					blk[keep[j].nat&63] = int32(v) * keep[j].q
+					ac |= v
 				}
 				last := 0
 				if ac != 0 {
