@@ -190,13 +190,9 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 	c := s.c
 	blk := &d.blk
 	blk[0] = s.pred * s.q[0]
-	var last int
-	var err error
-	if c.denom == 8 {
-		acc, n, err = skipAC(br, s.ac, acc, n)
-	} else {
-		acc, n, last, err = decodeAC(br, s.ac, s.q, blk, acc, n)
-	}
+	// At denom 8 the AC coefficients are decoded only to be skipped; they
+	// are cleared below like everyone else's.
+	acc, n, last, err := decodeAC(br, s.ac, s.q, blk, acc, n)
 	if err != nil {
 		return err
 	}
@@ -212,7 +208,6 @@ func (d *decoder) block(s *scanComp, bx, by int) error {
 		idct2x2(blk, last, dst, c.stride)
 	default:
 		dst[0] = clampU8((int(s.pred*s.q[0]) + 4 + 128*8) >> 3)
-		return nil
 	}
 	if last == 0 {
 		blk[0] = 0
@@ -278,47 +273,6 @@ func decodeAC(br *bitReader, ac *huffTable, q, blk *[64]int32, acc uint64, n uin
 		return acc, n, 0, errRunPastBlock
 	}
 	return acc, n, last, nil
-}
-
-// skipAC reads past the AC coefficients of a block, for denom 8, whose
-// picture is the DC coefficient alone.
-func skipAC(br *bitReader, ac *huffTable, acc uint64, n uint) (uint64, uint, error) {
-	for k := 1; k < 64; k++ {
-		if n < 32 {
-			acc, n = br.load(acc, n)
-		}
-		if f := ac.fastAC[acc>>(64-lutBits)]; f != 0 {
-			acc <<= uint(f & 15)
-			n -= uint(f & 15)
-			if f&fastEOB != 0 {
-				break
-			}
-			k += int(f >> 8 & 15)
-			if k > 63 {
-				return acc, n, errRunPastBlock
-			}
-			continue
-		}
-		sym, l := ac.lookup(acc)
-		if l == 0 {
-			return acc, n, errBadCode
-		}
-		r, z := int(sym>>4), uint(sym&15)
-		acc <<= l + z
-		n -= l + z
-		if z == 0 {
-			if r != 15 {
-				break // EOB
-			}
-			k += 15 // ZRL: sixteen zeros
-			continue
-		}
-		k += r
-		if k > 63 {
-			return acc, n, errRunPastBlock
-		}
-	}
-	return acc, n, nil
 }
 
 // errRunPastBlock reports an AC run that leaves the 64 coefficients.
