@@ -198,11 +198,12 @@ func TestRunStagePanicIsAnError(t *testing.T) {
 }
 
 // The secretariat reads why a workbook was refused: too large unpacked
-// (a zip bomb) or a damaged .xls.
+// (a zip bomb), a damaged .xls, or a file a reader stopped on.
 func TestPolishFileErrorWorkbooks(t *testing.T) {
 	for err, want := range map[error]string{
-		fmt.Errorf("reading b.xlsx: %w", roster.ErrTooLarge): "po rozpakowaniu byłby większy niż",
-		fmt.Errorf("reading b.xls: %w", roster.ErrXLSBroken): "nie otwiera się jako skoroszyt XLS",
+		fmt.Errorf("reading b.xlsx: %w", roster.ErrTooLarge):      "po rozpakowaniu byłby większy niż",
+		fmt.Errorf("reading b.xls: %w", roster.ErrXLSBroken):      "nie otwiera się jako skoroszyt XLS",
+		fmt.Errorf("reading b.ods: %w: x", roster.ErrReaderPanic): "jest uszkodzony",
 	} {
 		if got := polishFileError("b", err); !strings.Contains(got, want) {
 			t.Errorf("%v: %q lacks %q", err, got, want)

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 )
 
@@ -105,20 +107,7 @@ func readFile(ctx context.Context, path string, opt *Options, emit func(Record) 
 	if len(data) > maxBytes {
 		return nil, fmt.Errorf("reading %s: larger than %d MiB", name, maxBytes>>20)
 	}
-	m := newMatcher(opt)
-	var cols columns
-	switch kind(data, path) {
-	case kindXLSX:
-		cols, err = readXLSX(ctx, data, name, m, emit)
-	case kindODS:
-		cols, err = readODS(ctx, data, name, m, emit)
-	case kindXLS:
-		cols, err = readXLS(ctx, data, name, m, emit)
-	case kindCSV:
-		cols, err = readCSV(ctx, data, name, m, emit)
-	default:
-		err = ErrUnsupported
-	}
+	cols, err := parse(ctx, data, kind(data, path), name, newMatcher(opt), emit)
 	var stop emitError
 	if errors.As(err, &stop) {
 		return cols, stop.err
@@ -127,6 +116,45 @@ func readFile(ctx context.Context, path string, opt *Options, emit func(Record) 
 		return cols, fmt.Errorf("reading %s: %w", name, err)
 	}
 	return cols, nil
+}
+
+// readers parses a roster's data by its kind.
+var readers = map[fileKind]func(ctx context.Context, data []byte, name string, m matcher, emit func(Record) error) (columns, error){
+	kindXLSX: readXLSX,
+	kindODS:  readODS,
+	kindXLS:  readXLS,
+	kindCSV:  readCSV,
+}
+
+// ErrReaderPanic marks a roster file on which a reader (a library's or
+// ours) panicked: the file is refused as damaged, and the school's other
+// work goes on.
+var ErrReaderPanic = errors.New("the file stopped the reader (damaged or hostile)")
+
+// parse reads data with the reader for its kind. A panic while reading the
+// file becomes ErrReaderPanic for this file alone; a panic in emit (the
+// caller's code, not the file's fault) is passed on as it is.
+func parse(ctx context.Context, data []byte, k fileKind, name string, m matcher, emit func(Record) error) (cols columns, err error) {
+	read, ok := readers[k]
+	if !ok {
+		return nil, ErrUnsupported
+	}
+	inEmit := false
+	defer func() {
+		if r := recover(); r != nil {
+			if inEmit {
+				panic(r)
+			}
+			slog.Error("roster reader panicked", "file", name, "panic", r, "stack", string(debug.Stack()))
+			cols, err = nil, fmt.Errorf("%w: %v", ErrReaderPanic, r)
+		}
+	}()
+	return read(ctx, data, name, m, func(r Record) error {
+		inEmit = true
+		err := emit(r)
+		inEmit = false // not reached when emit panics
+		return err
+	})
 }
 
 // emitError carries an error returned by the caller's emit unchanged.
