@@ -100,8 +100,35 @@ func newAxisFilter(n, srcN int, start, scale float64) axisFilter {
 // pairs two neighbouring columns (they share the weights too). The result
 // is exactly that of filtering one value at a time.
 func resizePlane(src []byte, stride, w, h int, x0, y0, sx, sy float64, dw, dh int) []byte {
-	hf := newHFilter(newAxisFilter(dw, w, x0, sx), w)
-	vf := newAxisFilter(dh, h, y0, sy)
+	return newPlaneFilters(planeGeometry{w, h, x0, y0, sx, sy, dw, dh}).resize(src, stride)
+}
+
+// planeGeometry is what a plane's resize depends on besides its pixels:
+// the source size, where the first output pixel sits and the scale on each
+// axis, and the output size (see resizePlane).
+type planeGeometry struct {
+	w, h           int
+	x0, y0, sx, sy float64
+	dw, dh         int
+}
+
+// planeFilters are the precomputed filters of one geometry; planes of the
+// same geometry (Cb and Cr, or all three of a 4:4:4 image) share them.
+type planeFilters struct {
+	planeGeometry
+	hf hFilter
+	vf axisFilter
+}
+
+// newPlaneFilters computes the filters of geometry g.
+func newPlaneFilters(g planeGeometry) *planeFilters {
+	return &planeFilters{g, newHFilter(newAxisFilter(g.dw, g.w, g.x0, g.sx), g.w), newAxisFilter(g.dh, g.h, g.y0, g.sy)}
+}
+
+// resize resamples the plane src (rows stride apart) to a tight dw x dh
+// plane with the filters of pf.
+func (pf *planeFilters) resize(src []byte, stride int) []byte {
+	w, h, dw, dh, hf, vf := pf.w, pf.h, pf.dw, pf.dh, pf.hf, pf.vf
 	// Intermediate rows live in a ring: output row j reads rows
 	// starts[j]..starts[j]+taps-1, starts never decrease, and rows are made
 	// two at a time, so taps+2 rows are enough and stay in cache.
@@ -281,7 +308,9 @@ func hPass(pair []uint64, f hFilter, m0, m1 []uint64) {
 
 // packRounded takes the packed sums a (output 2j) and b (output 2j+1) of a
 // row pair apart, rounds them to midBits fractional bits and packs each
-// row's two values: row0's as r0, row1's as r1.
+// row's two values: row0's as r0, row1's as r1. It takes the lanes apart
+// as unpackLanes does, written out so that it stays within the inlining
+// budget of the horizontal pass's inner loop.
 func packRounded(a, b uint64) (r0, r1 uint64) {
 	const shift = weightBits - midBits
 	const round = 1 << (shift - 1)
@@ -290,9 +319,6 @@ func packRounded(a, b uint64) (r0, r1 uint64) {
 	return uint64(int64((a0+round)>>shift)) + uint64((b0+round)>>shift)<<32,
 		uint64(int64((a1+round)>>shift)) + uint64((b1+round)>>shift)<<32
 }
-
-// packLanes packs two signed values as lo + hi·2^32.
-func packLanes(lo, hi int32) uint64 { return uint64(int64(lo) + int64(hi)<<32) }
 
 // vPass sets acc to the weighted sum of the packed intermediate rows
 // with weights wt, four rows a step.
@@ -389,8 +415,8 @@ func resizeYCbCrF(img image.Image, rx, ry, rwid, rhgt float64, rw, rh, o int) (*
 		return nil, false
 	}
 	sx, sy := rwid/float64(rw), rhgt/float64(rh)
-	ys := resizePlane(yPix, yStride, b.Dx(), b.Dy(),
-		rx-float64(b.Min.X), ry-float64(b.Min.Y), sx, sy, rw, rh)
+	yf := newPlaneFilters(planeGeometry{b.Dx(), b.Dy(), rx - float64(b.Min.X), ry - float64(b.Min.Y), sx, sy, rw, rh})
+	ys := yf.resize(yPix, yStride)
 	cw, ch := rw, rh
 	var cbs, crs []byte
 	if cb != nil {
@@ -401,9 +427,13 @@ func resizeYCbCrF(img image.Image, rx, ry, rwid, rhgt float64, rw, rh, o int) (*
 		ph := floorDiv(b.Max.Y+fy-1, fy) - pcy
 		x0 := rx/float64(fx) - float64(pcx)
 		y0 := ry/float64(fy) - float64(pcy)
-		csx, csy := sx/float64(fx), sy/float64(fy)
-		cbs = resizePlane(cb, cStride, pw, ph, x0, y0, csx, csy, cw, ch)
-		crs = resizePlane(cr, cStride, pw, ph, x0, y0, csx, csy, cw, ch)
+		cg := planeGeometry{pw, ph, x0, y0, sx / float64(fx), sy / float64(fy), cw, ch}
+		cf := yf // full-resolution chroma: the same filters as luma
+		if cg != yf.planeGeometry {
+			cf = newPlaneFilters(cg)
+		}
+		cbs = cf.resize(cb, cStride)
+		crs = cf.resize(cr, cStride)
 	}
 	ow, oh := uprightSize(o, rw, rh)
 	out := image.NewYCbCr(image.Rect(0, 0, ow, oh), image.YCbCrSubsampleRatio444)
