@@ -4,8 +4,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/mlegit/mlegit/photos/internal/heapalloc"
 )
 
 // progressiveJPEG re-encodes a baseline JPEG as a progressive one with
@@ -35,17 +36,6 @@ func progressiveJPEG(t *testing.T, baseline []byte) []byte {
 	return data
 }
 
-// allocated returns the bytes f allocates on the heap: deterministic for a
-// given input, unlike time or RSS.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestNormalizeProgressive12MP: a progressive 12 MP phone photo is decoded
 // at reduced scale (no full-size fallback), allocating a small fraction of
 // what image/jpeg's full decode does, with the same picture.
@@ -56,13 +46,13 @@ func TestNormalizeProgressive12MP(t *testing.T) {
 	var out []byte
 	var info Info
 	var err error
-	got := allocated(func() { out, info, err = Normalize(data, p, nil) })
+	got := heapalloc.Of(func() { out, info, err = Normalize(data, p, nil) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	useJPEGScale = false
 	var ref []byte
-	full := allocated(func() { ref, _, err = Normalize(data, p, nil) })
+	full := heapalloc.Of(func() { ref, _, err = Normalize(data, p, nil) })
 	useJPEGScale = true
 	if err != nil {
 		t.Fatal(err)

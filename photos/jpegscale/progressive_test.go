@@ -7,8 +7,9 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/mlegit/mlegit/photos/internal/heapalloc"
 )
 
 // TestDecodeProgressive: progressive files (made by libjpeg through
@@ -29,17 +30,6 @@ func TestDecodeProgressive(t *testing.T) {
 	}
 }
 
-// allocated returns the bytes f allocates on the heap (deterministic for a
-// given input: no timing involved).
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestProgressiveMemory: a progressive decode keeps only the coefficients
 // its scale needs. Its allocations stay within the budget the decoder
 // computes (planes + kept coefficients), far below image/jpeg's full decode,
@@ -49,7 +39,7 @@ func TestProgressiveMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := allocated(func() {
+	full := heapalloc.Of(func() {
 		if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +56,7 @@ func TestProgressiveMemory(t *testing.T) {
 		{2, 320*240 + 2*320*240 + 4800*(8+2*49) + 2*1200*(8+2*64), 0.6},
 	} {
 		var img image.Image
-		got := allocated(func() {
+		got := heapalloc.Of(func() {
 			img, err = DecodeBytes(data, tc.denom, &Options{FullChroma: true})
 		})
 		if err != nil {
